@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Finding a running daemon's settings: the mount table says where it is
+ * mounted and from which backing directory, the state file it published
+ * says the rest.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemonstate.h"
+#include "mounts.h"
+#include "paths.h"
+
+static int dup_str(char **dst, const char *value)
+{
+	free(*dst);
+	*dst = strdup(value);
+	return *dst ? 0 : -ENOMEM;
+}
+
+/* The extra keys the daemon adds after rcfs_settings_write()'s. */
+static int read_extra(struct rcfs_daemon_info *d, FILE *f)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int r = 0;
+
+	while (r == 0 && (n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		if (!strncmp(line, "pid=", 4))
+			d->pid = (pid_t)atoi(line + 4);
+		else if (!strncmp(line, "host_source=", 12))
+			r = dup_str(&d->host_source, line + 12);
+		else if (!strncmp(line, "host_kind=", 10))
+			r = dup_str(&d->host_kind, line + 10);
+	}
+	free(line);
+	return r;
+}
+
+int rcfs_daemon_read_state(struct rcfs_daemon_info *d, const char *path)
+{
+	FILE *f;
+	int r;
+
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	r = rcfs_settings_read(&d->settings, f);
+	if (r == 0) {
+		rewind(f);
+		r = read_extra(d, f);
+	}
+	fclose(f);
+	if (r == 0)
+		d->has_state = true;
+	return r;
+}
+
+struct find_ctx {
+	struct rcfs_daemons *d;
+	const char *state_dir;
+};
+
+static void info_free(struct rcfs_daemon_info *i)
+{
+	free(i->mountpoint);
+	free(i->source);
+	free(i->host_source);
+	free(i->host_kind);
+	rcfs_settings_free(&i->settings);
+}
+
+static int add_mount(const struct rcfs_mount *m, void *data)
+{
+	struct find_ctx *c = data;
+	struct rcfs_daemon_info *v, *i;
+	char path[PATH_MAX];
+	int r;
+
+	if (strcmp(m->fstype, RCFS_FSTYPE))
+		return 0;
+	v = realloc(c->d->v, (c->d->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	c->d->v = v;
+	i = &v[c->d->n];
+	memset(i, 0, sizeof(*i));
+	r = rcfs_settings_init(&i->settings);
+	if (r < 0)
+		return r;
+	c->d->n++;
+	r = rcfs_mount_dev(m, i->dev, sizeof(i->dev));
+	if (r == 0)
+		r = dup_str(&i->mountpoint, m->mountpoint);
+	if (r == 0)
+		r = dup_str(&i->source, m->source);
+	/* what the mount table alone tells, in case nothing was published */
+	if (r == 0)
+		r = rcfs_settings_set(&i->settings, "mountpoint", m->mountpoint);
+	if (r == 0 && *m->source == '/')
+		r = rcfs_settings_set(&i->settings, "backing", m->source);
+	if (r < 0)
+		return r;
+	if (snprintf(path, sizeof(path), "%s/%s", c->state_dir, i->dev) >=
+	    (int)sizeof(path))
+		return 0;
+	r = rcfs_daemon_read_state(i, path);
+	/* a state file we cannot read is as good as none */
+	return r == -ENOMEM ? r : 0;
+}
+
+int rcfs_daemons_find(const char *mountinfo, const char *state_dir,
+		      struct rcfs_daemons *ret)
+{
+	struct find_ctx c = {
+		.d = ret, .state_dir = state_dir ? state_dir : RCFS_STATE_DIR,
+	};
+	int r;
+
+	ret->v = NULL;
+	ret->n = 0;
+	r = rcfs_mounts_foreach(mountinfo, add_mount, &c);
+	if (r < 0)
+		rcfs_daemons_free(ret);
+	return r;
+}
+
+void rcfs_daemons_free(struct rcfs_daemons *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n; i++)
+		info_free(&d->v[i]);
+	free(d->v);
+	d->v = NULL;
+	d->n = 0;
+}
+
+/* PATH with its directory resolved: a mount point is a file, and may be
+ * the mount itself, so only the directory part can be canonicalised. */
+static int canon(const char *path, char *buf, size_t len)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	const char *base;
+	int n;
+
+	if (strlen(path) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	strcpy(tmp, path);
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	if (!realpath(dirname(tmp), dir))
+		return -errno;
+	n = snprintf(buf, len, "%s/%s", strcmp(dir, "/") ? dir : "", base);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static int find_on(const struct rcfs_daemons *d, const char *path)
+{
+	char want[PATH_MAX];
+	int found = -ENOENT;
+
+	if (canon(path, want, sizeof(want)) < 0)
+		return -ENOENT;
+	/* the last one mounted there is the one in use */
+	for (size_t i = 0; i < d->n; i++)
+		if (!strcmp(d->v[i].mountpoint, want) ||
+		    !strcmp(d->v[i].mountpoint, path))
+			found = (int)i;
+	return found;
+}
+
+int rcfs_daemons_pick(const struct rcfs_daemons *d, const char *path)
+{
+	int i;
+
+	if (path)
+		return find_on(d, path);
+	i = find_on(d, RCFS_MOUNTPOINT);
+	if (i >= 0)
+		return i;
+	if (d->n == 0)
+		return -ENOENT;
+	return d->n == 1 ? 0 : -ENOTUNIQ;
+}

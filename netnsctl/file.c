@@ -1,0 +1,687 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Commands about a namespace's file: path, edit, set, rm, prune.
+ * Every write is an atomic replace through the library, with the old
+ * file's owner and mode, so the daemon never serves a half-written file.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backing.h"
+#include "netnsctl.h"
+#include "nsenum.h"
+#include "resolvcheck.h"
+
+const char *file_state_name(enum file_state s)
+{
+	static const char *const names[] = {
+		[FILE_OWN] = "own",
+		[FILE_DEFAULT] = "default",
+		[FILE_NONE] = "none",
+		[FILE_HOST] = "host",
+	};
+
+	return names[s];
+}
+
+int target_content(struct ctl *c, const struct rcfs_target *t,
+		   enum file_state *ret_state, char **ret_text,
+		   size_t *ret_len)
+{
+	int fd, r;
+
+	if (t->kind == RCFS_TARGET_HOST) {
+		*ret_state = FILE_HOST;
+		r = read_path(ctl_host_source(c), ret_text, ret_len);
+		goto empty_if_missing;
+	}
+	fd = rcfs_backing_open(c->map.backing_fd, t->rel, O_RDONLY, 0);
+	if (fd >= 0) {
+		*ret_state = FILE_OWN;
+		r = rcfs_read_fd(fd, ret_text, ret_len);
+		close(fd);
+		return r;
+	}
+	if (fd != -ENOENT)
+		return fd;
+	if (!c->settings.default_file) {
+		*ret_state = FILE_NONE;
+		r = -ENOENT;
+		goto empty_if_missing;
+	}
+	*ret_state = FILE_DEFAULT;
+	r = read_path(c->settings.default_file, ret_text, ret_len);
+empty_if_missing:
+	/* the daemon answers ENOENT too: the namespace sees no file */
+	if (r == -ENOENT) {
+		*ret_text = strdup("");
+		*ret_len = 0;
+		r = *ret_text ? 0 : -ENOMEM;
+	}
+	return r;
+}
+
+/* NS's target, refusing the host's own file: it belongs to the host's
+ * DNS manager, not to resolvconffs. */
+static int file_target(struct ctl *c, int argc, char **argv,
+		       struct nsref *ns, struct rcfs_target *t)
+{
+	int r = ctl_nsref(c, argc, argv, ns);
+
+	if (r)
+		return r;
+	r = ctl_target(c, ns, t);
+	if (r == 0 && t->kind == RCFS_TARGET_HOST)
+		r = fail(1, "Network namespace \"%s\" is the host's: it sees %s, not a file in %s",
+			 ns->label, ctl_host_source(c), c->settings.backing_dir);
+	if (r)
+		nsref_free(ns);
+	return r;
+}
+
+int cmd_path(struct ctl *c, int argc, char **argv)
+{
+	const struct col col = { "PATH", 1, 0, SCOLS_JSON_STRING };
+	struct libscols_table *tb;
+	struct libscols_line *ln;
+	struct rcfs_target t;
+	struct nsref ns;
+	int r;
+
+	r = ctl_nsref(c, argc, argv, &ns);
+	if (r)
+		return r;
+	r = ctl_target(c, &ns, &t);
+	nsref_free(&ns);
+	if (r)
+		return r;
+	tb = table_new(c, "path", &col, 1);
+	if (!tb)
+		return fail(1, "%s", strerror(ENOMEM));
+	scols_table_enable_noheadings(tb, 1);
+	ln = scols_table_new_line(tb, NULL);
+	if (!ln)
+		r = -ENOMEM;
+	else if (t.kind == RCFS_TARGET_HOST)
+		r = table_set(ln, 0, "%s", ctl_host_source(c));
+	else
+		r = table_set(ln, 0, "%s/%s", c->settings.backing_dir, t.rel);
+	if (r < 0) {
+		scols_unref_table(tb);
+		return fail(1, "%s", strerror(-r));
+	}
+	return table_print(tb);
+}
+
+/* ---- reading, checking, saving --------------------------------------- */
+
+struct current {
+	bool exists;
+	struct stat st;
+	char *text;		/* the own file, or the default, or "" */
+	size_t len;
+};
+
+static int current_load(struct ctl *c, const struct rcfs_target *t,
+			struct current *cur)
+{
+	enum file_state state;
+	int fd, r;
+
+	memset(cur, 0, sizeof(*cur));
+	fd = rcfs_backing_open(c->map.backing_fd, t->rel, O_RDONLY, 0);
+	if (fd >= 0) {
+		cur->exists = true;
+		r = fstat(fd, &cur->st) < 0 ? -errno : 0;
+		if (r == 0)
+			r = rcfs_read_fd(fd, &cur->text, &cur->len);
+		close(fd);
+		return r;
+	}
+	if (fd != -ENOENT)
+		return fd;
+	/* a new file starts from what the namespace sees now */
+	return target_content(c, t, &state, &cur->text, &cur->len);
+}
+
+static void current_free(struct current *cur)
+{
+	free(cur->text);
+	cur->text = NULL;
+}
+
+static void print_problems(const char *name, const struct rcfs_problems *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		warnx("%s:%u: %s", name, p->v[i].line, p->v[i].msg);
+}
+
+/* Whether the file changed since CUR was loaded: a concurrent writer's
+ * content must not be lost without a word. */
+static bool changed_meanwhile(struct ctl *c, const struct rcfs_target *t,
+			      const struct current *cur)
+{
+	struct current now;
+	bool changed;
+
+	if (current_load(c, t, &now) < 0)
+		return true;
+	changed = now.exists != cur->exists ||
+		  (cur->exists && (now.len != cur->len ||
+				   memcmp(now.text, cur->text, now.len)));
+	current_free(&now);
+	return changed;
+}
+
+static int save(struct ctl *c, const struct rcfs_target *t,
+		const struct current *cur, const char *text, size_t len)
+{
+	int r;
+
+	r = rcfs_replace_data(c->map.backing_fd, t->rel, text, len,
+			      cur->exists ? &cur->st : NULL,
+			      c->settings.layout == RCFS_LAYOUT_DIR);
+	if (r < 0)
+		return fail(1, "Cannot write \"%s/%s\": %s",
+			    c->settings.backing_dir, t->rel, strerror(-r));
+	return 0;
+}
+
+/* ---- set ----------------------------------------------------------------- */
+
+enum { K_NAMESERVER, K_SEARCH, K_OPTIONS, K_MAX };
+
+static const char *const set_keywords[K_MAX] = {
+	[K_NAMESERVER] = "nameserver",
+	[K_SEARCH] = "search",
+	[K_OPTIONS] = "options",
+};
+
+static int set_keyword(const char *w)
+{
+	for (int k = 0; k < K_MAX; k++)
+		if (!strcmp(w, set_keywords[k]))
+			return k;
+	return -1;
+}
+
+/* Which category a line of resolv.conf belongs to; -1 for others. */
+static int line_keyword(const char *line, size_t len)
+{
+	static const struct { const char *kw; int k; } kws[] = {
+		{ "nameserver", K_NAMESERVER },
+		{ "search", K_SEARCH },
+		{ "domain", K_SEARCH },	/* search replaces domain too */
+		{ "options", K_OPTIONS },
+	};
+
+	for (size_t i = 0; i < sizeof(kws) / sizeof(*kws); i++) {
+		size_t kl = strlen(kws[i].kw);
+
+		if (len >= kl && !strncmp(line, kws[i].kw, kl) &&
+		    (len == kl || line[kl] == ' ' || line[kl] == '\t'))
+			return kws[i].k;
+	}
+	return -1;
+}
+
+/* BASE without the lines of the categories in SET, then the new ones. */
+static char *set_build(const char *base, const bool set[K_MAX],
+		       char **words[K_MAX], const size_t n[K_MAX])
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	const char *p = base;
+
+	if (!f)
+		return NULL;
+	while (*p) {
+		size_t l = strcspn(p, "\n");
+		int k = line_keyword(p, l);
+
+		if (k < 0 || !set[k])
+			fprintf(f, "%.*s\n", (int)l, p);
+		p += l;
+		if (*p)
+			p++;
+	}
+	for (size_t i = 0; set[K_NAMESERVER] && i < n[K_NAMESERVER]; i++)
+		fprintf(f, "nameserver %s\n", words[K_NAMESERVER][i]);
+	for (int k = K_SEARCH; k < K_MAX; k++) {
+		if (!set[k] || !n[k])
+			continue;
+		fputs(set_keywords[k], f);
+		for (size_t i = 0; i < n[k]; i++)
+			fprintf(f, " %s", words[k][i]);
+		fputc('\n', f);
+	}
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+int cmd_set(struct ctl *c, int argc, char **argv)
+{
+	char **words[K_MAX] = { 0 };
+	size_t n[K_MAX] = { 0 };
+	bool set[K_MAX] = { 0 };
+	struct rcfs_problems probs;
+	struct rcfs_target t;
+	struct current cur;
+	struct nsref ns;
+	int nsargs = !strcmp(argv[0], "pid") ? 2 : 1;
+	int k = -1, r;
+	char *text;
+
+	/* the grammar first: a usage error must not depend on the system */
+	if (argc <= nsargs)
+		return usage_error("\"set\" needs nameserver, search or options after NS");
+	for (int i = nsargs; i < argc; i++) {
+		int kw = set_keyword(argv[i]);
+
+		if (kw >= 0) {
+			if (set[kw])
+				return usage_error("\"%s\" given twice",
+						   set_keywords[kw]);
+			k = kw;
+			set[k] = true;
+			words[k] = &argv[i + 1];
+			continue;
+		}
+		if (k < 0)
+			return usage_error("Unknown keyword \"%s\": expected nameserver, search or options",
+					   argv[i]);
+		n[k]++;
+	}
+	r = file_target(c, nsargs, argv, &ns, &t);
+	if (r)
+		return r;
+	r = current_load(c, &t, &cur);
+	if (r < 0) {
+		r = fail(1, "Cannot read the file of network namespace \"%s\": %s",
+			 ns.label, strerror(-r));
+		goto out;
+	}
+	text = set_build(cur.text, set, words, n);
+	if (!text) {
+		r = fail(1, "%s", strerror(ENOMEM));
+		goto out;
+	}
+	r = rcfs_resolv_check(text, &probs);
+	if (r < 0) {
+		r = fail(1, "%s", strerror(-r));
+	} else if (r > 0) {
+		print_problems(ns.label, &probs);
+		r = fail(1, "Not saved: the file of network namespace \"%s\" is unchanged",
+			 ns.label);
+	} else if (cur.exists && strlen(text) == cur.len &&
+		   !memcmp(text, cur.text, cur.len)) {
+		r = 0;	/* nothing to do: no new inode, no new mtime */
+	} else {
+		r = save(c, &t, &cur, text, strlen(text));
+	}
+	rcfs_problems_free(&probs);
+	free(text);
+out:
+	current_free(&cur);
+	nsref_free(&ns);
+	return r;
+}
+
+/* ---- edit ------------------------------------------------------------- */
+
+static int wait_child(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* $VISUAL, $EDITOR (through the shell: they may carry arguments), then
+ * editor, then vi.  Returns the editor's exit status, 127 when none was
+ * found, or -1. */
+static int run_editor(const char *file, const char **ret_name)
+{
+	static const char *const fallback[] = { "editor", "vi" };
+	const char *env = getenv("VISUAL");
+	char cmd[PATH_MAX + 16];
+	pid_t pid;
+	int st = 127;
+
+	if (!env || !*env)
+		env = getenv("EDITOR");
+	if (env && *env) {
+		*ret_name = env;
+		snprintf(cmd, sizeof(cmd), "%s \"$1\"", env);
+		pid = fork();
+		if (pid < 0)
+			return -1;
+		if (pid == 0) {
+			execl("/bin/sh", "sh", "-c", cmd, "sh", file, NULL);
+			_exit(127);
+		}
+		return wait_child(pid);
+	}
+	for (size_t i = 0; i < sizeof(fallback) / sizeof(*fallback); i++) {
+		*ret_name = fallback[i];
+		pid = fork();
+		if (pid < 0)
+			return -1;
+		if (pid == 0) {
+			execlp(fallback[i], fallback[i], file, NULL);
+			_exit(127);
+		}
+		st = wait_child(pid);
+		if (st != 127)
+			break;
+	}
+	return st;
+}
+
+static int write_file(const char *path, const char *text, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ssize_t w = -1;
+
+	if (fd < 0)
+		return -errno;
+	if (len == 0 || (w = write(fd, text, len)) == (ssize_t)len)
+		w = 0;
+	else if (w >= 0)
+		errno = EIO;
+	if (close(fd) < 0 && w == 0)
+		return -errno;
+	return w == 0 ? 0 : -errno;
+}
+
+/* visudo's question.  Returns 'e', 'x' or 'Q'. */
+static int ask(void)
+{
+	char line[64];
+
+	for (;;) {
+		fputs("What now? (e)dit again, e(x)it without saving, save anyway (Q): ",
+		      stderr);
+		fflush(stderr);
+		if (!fgets(line, sizeof(line), stdin))
+			return 'x';
+		if (line[0] == 'e' || line[0] == 'x' || line[0] == 'Q')
+			return line[0];
+	}
+}
+
+struct tmp {
+	char dir[PATH_MAX];
+	char file[PATH_MAX + NAME_MAX + 2];
+};
+
+static int tmp_create(struct tmp *tmp, const struct ctl *c)
+{
+	const char *base = c->settings.mountpoint ?
+			   strrchr(c->settings.mountpoint, '/') : NULL;
+	const char *tmpdir = getenv("TMPDIR");
+
+	/* a directory of our own, so the copy keeps the file's real name
+	 * and editors recognise resolv.conf */
+	if (snprintf(tmp->dir, sizeof(tmp->dir), "%s/netnsctl.XXXXXX",
+		     tmpdir && *tmpdir ? tmpdir : "/tmp") >= (int)sizeof(tmp->dir))
+		return -ENAMETOOLONG;
+	if (!mkdtemp(tmp->dir))
+		return -errno;
+	snprintf(tmp->file, sizeof(tmp->file), "%s/%s", tmp->dir,
+		 base ? base + 1 : "resolv.conf");
+	return 0;
+}
+
+static void tmp_remove(const struct tmp *tmp)
+{
+	unlink(tmp->file);
+	rmdir(tmp->dir);
+}
+
+/* One round: edit, read back, check.  Returns 0 to save, 1 to stop,
+ * 2 to edit again, or an exit status (> 2 never). */
+static int edit_round(const struct nsref *ns,
+		      const struct tmp *tmp, const struct current *cur,
+		      char **ret_text, size_t *ret_len)
+{
+	struct rcfs_problems probs;
+	const char *editor = NULL;
+	int st, r;
+
+	st = run_editor(tmp->file, &editor);
+	if (st == 127 && editor && !strcmp(editor, "vi"))
+		return fail(1, "No editor found: set $VISUAL or $EDITOR");
+	if (st != 0)
+		return fail(1, "Editor \"%s\" failed (exit status %d): nothing saved",
+			    editor, st);
+	r = read_path(tmp->file, ret_text, ret_len);
+	if (r < 0)
+		return fail(1, "Cannot read \"%s\": %s", tmp->file,
+			    strerror(-r));
+	if (*ret_len == cur->len && !memcmp(*ret_text, cur->text, cur->len))
+		return -1;	/* unchanged */
+	r = rcfs_resolv_check(*ret_text, &probs);
+	if (r < 0)
+		return fail(1, "%s", strerror(-r));
+	if (r == 0)
+		return 0;
+	print_problems(ns->label, &probs);
+	rcfs_problems_free(&probs);
+	/* no one to ask: refuse, as a script must not save a broken file */
+	if (!isatty(STDIN_FILENO))
+		return fail(1, "Not saved: the file of network namespace \"%s\" is unchanged",
+			    ns->label);
+	switch (ask()) {
+	case 'Q':
+		return 0;
+	case 'e':
+		free(*ret_text);
+		*ret_text = NULL;
+		return 2;
+	default:
+		return fail(1, "Not saved: the file of network namespace \"%s\" is unchanged",
+			    ns->label);
+	}
+}
+
+int cmd_edit(struct ctl *c, int argc, char **argv)
+{
+	struct rcfs_target t;
+	struct current cur;
+	struct nsref ns;
+	struct tmp tmp;
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	r = file_target(c, argc, argv, &ns, &t);
+	if (r)
+		return r;
+	r = current_load(c, &t, &cur);
+	if (r < 0) {
+		r = fail(1, "Cannot read the file of network namespace \"%s\": %s",
+			 ns.label, strerror(-r));
+		goto out;
+	}
+	r = tmp_create(&tmp, c);
+	if (r == 0)
+		r = write_file(tmp.file, cur.text, cur.len);
+	if (r < 0) {
+		r = fail(1, "Cannot create a temporary file: %s", strerror(-r));
+		goto out;
+	}
+	do
+		r = edit_round(&ns, &tmp, &cur, &text, &len);
+	while (r == 2);
+	if (r == -1) {
+		r = 0;		/* unchanged: nothing written */
+	} else if (r == 0) {
+		if (changed_meanwhile(c, &t, &cur)) {
+			r = fail(1, "\"%s/%s\" changed while you edited it: not saved, your version is in %s",
+				 c->settings.backing_dir, t.rel, tmp.file);
+			goto out;	/* keep the user's work */
+		}
+		r = save(c, &t, &cur, text, len);
+	}
+	tmp_remove(&tmp);
+out:
+	free(text);
+	current_free(&cur);
+	nsref_free(&ns);
+	return r;
+}
+
+/* ---- rm ----------------------------------------------------------------- */
+
+int cmd_rm(struct ctl *c, int argc, char **argv)
+{
+	struct rcfs_target t;
+	struct nsref ns;
+	int r;
+
+	r = file_target(c, argc, argv, &ns, &t);
+	if (r)
+		return r;
+	r = rcfs_backing_unlink(c->map.backing_fd, t.rel);
+	if (r == -ENOENT)
+		r = fail(1, "Network namespace \"%s\" has no file of its own",
+			 ns.label);
+	else if (r < 0)
+		r = fail(1, "Cannot remove \"%s/%s\": %s",
+			 c->settings.backing_dir, t.rel, strerror(-r));
+	else if (c->settings.layout == RCFS_LAYOUT_DIR)
+		/* ip-netns leaves /etc/netns/NAME; we remove it only empty */
+		unlinkat(c->map.backing_fd, t.key, AT_REMOVEDIR);
+	nsref_free(&ns);
+	return r;
+}
+
+/* ---- prune ----------------------------------------------------------- */
+
+enum { P_KEY, P_PATH, P_ACTION };
+
+static const struct col prune_cols[] = {
+	[P_KEY] = { "KEY", 0.1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[P_PATH] = { "PATH", 0.5, 0, SCOLS_JSON_STRING },
+	[P_ACTION] = { "ACTION", 0.1, 0, SCOLS_JSON_STRING },
+};
+
+/* Whether the backing entry NAME is the file of a namespace that is
+ * gone: an inode key that no name, process, mount or descriptor holds. */
+static bool prunable(struct ctl *c, const struct rcfs_nslist *live,
+		     const char *name, char *rel, size_t rlen, char *key,
+		     size_t klen)
+{
+	const char *base = c->map.basename;
+	char path[PATH_MAX];
+	struct stat st;
+	uintmax_t ino;
+
+	if (c->settings.layout == RCFS_LAYOUT_DIR)
+		snprintf(rel, rlen, "%s/%s", name, base);
+	else
+		snprintf(rel, rlen, "%s", name);
+	if (rcfs_backing_key(&c->settings, base, rel, key, klen) < 0 ||
+	    !is_number(key))
+		return false;
+	/* a namespace may be named by digits: that is a name */
+	snprintf(path, sizeof(path), "%s/%s", c->settings.netns_dir, key);
+	if (lstat(path, &st) == 0)
+		return false;
+	ino = strtoumax(key, NULL, 10);
+	if (rcfs_nslist_find(live, (ino_t)ino) || (ino_t)ino == c->map.host_ino)
+		return false;
+	return rcfs_backing_stat(c->map.backing_fd, rel, &st) == 0 &&
+	       S_ISREG(st.st_mode);
+}
+
+int cmd_prune(struct ctl *c, int argc, char **argv)
+{
+	struct libscols_table *tb;
+	struct rcfs_nslist live;
+	struct dirent *de;
+	bool dry = false, failed = false;
+	DIR *d;
+	int fd, r;
+
+	if (argc == 1) {
+		if (strcmp(argv[0], "--dry-run") && strcmp(argv[0], "-n"))
+			return usage_error("Unknown argument \"%s\" for \"prune\"",
+					   argv[0]);
+		dry = true;
+	}
+	r = ctl_map(c);
+	if (r)
+		return r;
+	fd = openat(c->map.backing_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return fail(1, "Cannot read \"%s\": %s", c->settings.backing_dir,
+			    strerror(errno));
+	}
+	/* the files first, then the namespaces: one created meanwhile is
+	 * seen alive rather than its file removed */
+	r = rcfs_nsenum(c->settings.procfs, c->settings.netns_dir, &live);
+	if (r < 0) {
+		closedir(d);
+		return fail(1, "Cannot list network namespaces: %s",
+			    strerror(-r));
+	}
+	tb = table_new(c, "prune", prune_cols,
+		       sizeof(prune_cols) / sizeof(*prune_cols));
+	while (tb && r == 0 && (de = readdir(d))) {
+		char rel[NAME_MAX * 2 + 2], key[RCFS_KEY_MAX];
+		struct libscols_line *ln;
+		int e = 0;
+
+		if (de->d_name[0] == '.' ||
+		    !prunable(c, &live, de->d_name, rel, sizeof(rel), key,
+			      sizeof(key)))
+			continue;
+		if (!dry) {
+			e = rcfs_backing_unlink(c->map.backing_fd, rel);
+			if (e == 0 && c->settings.layout == RCFS_LAYOUT_DIR)
+				unlinkat(c->map.backing_fd, key, AT_REMOVEDIR);
+			if (e < 0 && e != -ENOENT) {
+				failed = true;
+				warnx("Cannot remove \"%s/%s\": %s",
+				      c->settings.backing_dir, rel,
+				      strerror(-e));
+			}
+		}
+		ln = scols_table_new_line(tb, NULL);
+		r = ln ? table_set(ln, P_KEY, "%s", key) : -ENOMEM;
+		if (r == 0)
+			r = table_set(ln, P_PATH, "%s/%s",
+				      c->settings.backing_dir, rel);
+		if (r == 0)
+			r = table_set(ln, P_ACTION, "%s", dry ? "would remove" :
+				      e < 0 ? "failed" : "removed");
+	}
+	closedir(d);
+	rcfs_nslist_free(&live);
+	if (!tb || r < 0) {
+		if (tb)
+			scols_unref_table(tb);
+		return fail(1, "%s", strerror(ENOMEM));
+	}
+	return table_print(tb) | failed;
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef NETNSCTL_H
+#define NETNSCTL_H
+
+#include <libsmartcols.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "daemonstate.h"
+#include "netns.h"
+#include "settings.h"
+
+#define EXIT_USAGE	2
+
+/* Everything a command needs, gathered once in main(). */
+struct ctl {
+	bool json, pretty;
+	const char *mount;		/* --mount PATH */
+	/* settings given on the command line, applied over the daemon's */
+	struct { const char *key, *value; } over[8];
+	size_t n_over;
+
+	/* filled by ctl_settings() */
+	bool loaded;
+	struct rcfs_daemons daemons;
+	struct rcfs_daemon_info *daemon;	/* the one picked, or NULL */
+	struct rcfs_settings settings;
+	/* filled by ctl_map() */
+	bool map_open;
+	struct rcfs_map map;
+};
+
+/* A namespace named on the command line (NS). */
+struct nsref {
+	ino_t ino;
+	char label[RCFS_KEY_MAX];	/* as given: name, inode or "pid N" */
+	char *path;			/* something that opens it, malloc'd */
+};
+
+struct cmd {
+	const char *name;
+	int min_args, max_args;		/* max -1: no limit */
+	int (*fn)(struct ctl *c, int argc, char **argv);
+	const char *args;		/* usage after the name */
+	const char *help;		/* one line */
+};
+
+/* netnsctl.c */
+void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int fail(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int ctl_settings(struct ctl *c, bool need_backing);
+int ctl_map(struct ctl *c);
+int ctl_nsref(struct ctl *c, int argc, char **argv, struct nsref *ret);
+void nsref_free(struct nsref *ns);
+int ctl_target(struct ctl *c, const struct nsref *ns,
+	       struct rcfs_target *ret);
+const char *ctl_host_source(const struct ctl *c);
+int read_path(const char *path, char **ret, size_t *ret_len);
+bool is_number(const char *s);
+
+/* output.c: gather into a table, then render it as text or JSON */
+struct col {
+	const char *name;
+	double whint;
+	int flags;
+	int json;		/* SCOLS_JSON_* */
+};
+struct libscols_table *table_new(const struct ctl *c, const char *name,
+				 const struct col *cols, size_t n);
+int table_set(struct libscols_line *ln, size_t col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int table_set_list(const struct ctl *c, struct libscols_line *ln,
+		   size_t col, char **v, size_t n);
+int table_print(struct libscols_table *tb);
+int table_print_record(const struct ctl *c, struct libscols_table *tb);
+int tables_print_json(struct libscols_table **tbs, size_t n);
+
+/* commands */
+int cmd_list(struct ctl *c, int argc, char **argv);
+int cmd_identify(struct ctl *c, int argc, char **argv);
+int cmd_resolve(struct ctl *c, int argc, char **argv);
+int cmd_pids(struct ctl *c, int argc, char **argv);
+int cmd_show(struct ctl *c, int argc, char **argv);
+int cmd_path(struct ctl *c, int argc, char **argv);
+int cmd_edit(struct ctl *c, int argc, char **argv);
+int cmd_set(struct ctl *c, int argc, char **argv);
+int cmd_rm(struct ctl *c, int argc, char **argv);
+int cmd_prune(struct ctl *c, int argc, char **argv);
+int cmd_status(struct ctl *c, int argc, char **argv);
+
+/* file.c: what a target sees */
+enum file_state { FILE_OWN, FILE_DEFAULT, FILE_NONE, FILE_HOST };
+const char *file_state_name(enum file_state s);
+int target_content(struct ctl *c, const struct rcfs_target *t,
+		   enum file_state *ret_state, char **ret_text,
+		   size_t *ret_len);
+
+#endif

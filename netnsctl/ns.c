@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Commands about namespaces: list, identify, resolve, pids, show.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "netnsctl.h"
+#include "nl.h"
+#include "nsenum.h"
+#include "resolvconf.h"
+
+/* The NSID our namespace gave the namespace at PATH, as text ("" for
+ * none: most namespaces never get one). */
+static void nsid_of(const char *path, char *buf, size_t len)
+{
+	int fd, nsid = -1;
+
+	buf[0] = '\0';
+	if (!path)
+		return;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (rcfs_nl_nsid(fd, &nsid) == 0 && nsid >= 0)
+		snprintf(buf, len, "%d", nsid);
+	close(fd);
+}
+
+/* What the namespace sees, parsed; FILE state as text. */
+static int seen(struct ctl *c, ino_t ino, struct rcfs_target *t,
+		enum file_state *state, struct rcfs_resolv *rv, char **text)
+{
+	size_t len;
+	int r;
+
+	memset(rv, 0, sizeof(*rv));
+	*text = NULL;
+	r = rcfs_map_ino(&c->map, ino, t);
+	if (r < 0)
+		return r;
+	r = target_content(c, t, state, text, &len);
+	if (r < 0)
+		return r;
+	return rcfs_resolv_parse(*text, rv);
+}
+
+enum { L_NAME, L_INODE, L_NSID, L_NPROCS, L_PID, L_COMMAND, L_FILE,
+       L_NAMESERVERS };
+
+static const struct col list_cols[] = {
+	[L_NAME] = { "NAME", 0.1, 0, SCOLS_JSON_STRING },
+	[L_INODE] = { "INODE", 0.1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[L_NSID] = { "NSID", 0.05, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[L_NPROCS] = { "NPROCS", 0.05, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[L_PID] = { "PID", 0.05, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[L_COMMAND] = { "COMMAND", 0.1, SCOLS_FL_TRUNC, SCOLS_JSON_STRING },
+	[L_FILE] = { "FILE", 0.05, 0, SCOLS_JSON_STRING },
+	[L_NAMESERVERS] = { "NAMESERVERS", 0.2, 0, SCOLS_JSON_ARRAY_STRING },
+};
+
+static int list_row(struct ctl *c, struct libscols_table *tb,
+		    const struct rcfs_ns *ns, bool have_files)
+{
+	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	char nsid[16];
+	int r = 0;
+
+	if (!ln)
+		return -ENOMEM;
+	if (ns->n_names)
+		r = table_set(ln, L_NAME, "%s", ns->names[0]);
+	if (r == 0)
+		r = table_set(ln, L_INODE, "%ju", (uintmax_t)ns->ino);
+	nsid_of(ns->path, nsid, sizeof(nsid));
+	if (r == 0 && *nsid)
+		r = table_set(ln, L_NSID, "%s", nsid);
+	if (r == 0)
+		r = table_set(ln, L_NPROCS, "%u", ns->nprocs);
+	if (r == 0 && ns->pid)
+		r = table_set(ln, L_PID, "%d", (int)ns->pid);
+	if (r == 0 && ns->pid)
+		r = table_set(ln, L_COMMAND, "%s", ns->comm);
+	if (r == 0 && have_files) {
+		struct rcfs_target t;
+		struct rcfs_resolv rv;
+		enum file_state st;
+		char *text;
+
+		r = seen(c, ns->ino, &t, &st, &rv, &text);
+		if (r == 0)
+			r = table_set(ln, L_FILE, "%s", file_state_name(st));
+		if (r == 0)
+			r = table_set_list(c, ln, L_NAMESERVERS, rv.nameservers,
+					   rv.n_nameservers);
+		rcfs_resolv_free(&rv);
+		free(text);
+	}
+	return r;
+}
+
+int cmd_list(struct ctl *c, int argc, char **argv)
+{
+	struct libscols_table *tb;
+	struct rcfs_nslist l;
+	bool have_files;
+	int r;
+
+	(void)argc;
+	(void)argv;
+	r = ctl_settings(c, false);
+	if (r)
+		return r;
+	/* without a daemon or --backing-dir, list what there is anyway */
+	have_files = c->settings.backing_dir != NULL;
+	if (have_files) {
+		r = ctl_map(c);
+		if (r)
+			return r;
+	}
+	r = rcfs_nsenum(c->settings.procfs, c->settings.netns_dir, &l);
+	if (r < 0)
+		return fail(1, "Cannot list network namespaces: %s",
+			    strerror(-r));
+	tb = table_new(c, "netns", list_cols,
+		       sizeof(list_cols) / sizeof(*list_cols));
+	if (!tb) {
+		rcfs_nslist_free(&l);
+		return fail(1, "%s", strerror(ENOMEM));
+	}
+	for (size_t i = 0; i < l.n && r == 0; i++)
+		r = list_row(c, tb, &l.v[i], have_files);
+	rcfs_nslist_free(&l);
+	if (r < 0) {
+		scols_unref_table(tb);
+		return fail(1, "%s", strerror(-r));
+	}
+	return table_print(tb);
+}
+
+/* A one-value answer: VALUE under COLUMN. */
+static int print_value(struct ctl *c, const char *table, const char *column,
+		       int json_type, const char *value)
+{
+	const struct col col = { column, 1, 0, json_type };
+	struct libscols_table *tb = table_new(c, table, &col, 1);
+	struct libscols_line *ln;
+
+	if (!tb)
+		return fail(1, "%s", strerror(ENOMEM));
+	scols_table_enable_noheadings(tb, 1);
+	ln = scols_table_new_line(tb, NULL);
+	if (!ln || table_set(ln, 0, "%s", value) < 0) {
+		scols_unref_table(tb);
+		return fail(1, "%s", strerror(ENOMEM));
+	}
+	return table_print(tb);
+}
+
+struct first_name {
+	ino_t ino;
+	char name[RCFS_KEY_MAX];
+};
+
+static int first_safe(const char *name, ino_t ino, bool safe, void *data)
+{
+	struct first_name *f = data;
+
+	if (ino != f->ino || !safe)
+		return 0;
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	return 1;
+}
+
+int cmd_identify(struct ctl *c, int argc, char **argv)
+{
+	struct first_name f = { 0 };
+	char path[PATH_MAX];
+	int r;
+
+	(void)argc;
+	if (!is_number(argv[0]))
+		return usage_error("Invalid pid \"%s\"", argv[0]);
+	r = ctl_settings(c, false);
+	if (r)
+		return r;
+	snprintf(path, sizeof(path), "%s/%s/ns/net", c->settings.procfs,
+		 argv[0]);
+	r = rcfs_netns_of_path(path, &f.ino);
+	if (r == -ENOENT)
+		return fail(1, "Cannot find process %s", argv[0]);
+	if (r < 0)
+		return fail(1, "Cannot open network namespace of process %s: %s",
+			    argv[0], strerror(-r));
+	/* the same name the daemon uses as the key */
+	r = rcfs_names_foreach(c->settings.netns_dir, first_safe, &f);
+	if (r < 0)
+		return fail(1, "Cannot read \"%s\": %s", c->settings.netns_dir,
+			    strerror(-r));
+	if (!*f.name)
+		snprintf(f.name, sizeof(f.name), "%ju", (uintmax_t)f.ino);
+	return print_value(c, "identify", "NETNS", SCOLS_JSON_STRING, f.name);
+}
+
+int cmd_resolve(struct ctl *c, int argc, char **argv)
+{
+	char path[PATH_MAX], ino[32];
+	ino_t i;
+	int r;
+
+	(void)argc;
+	r = ctl_settings(c, false);
+	if (r)
+		return r;
+	if (strchr(argv[0], '/') || !strcmp(argv[0], ".") ||
+	    !strcmp(argv[0], ".."))
+		return fail(1, "Cannot find network namespace \"%s\"", argv[0]);
+	snprintf(path, sizeof(path), "%s/%s", c->settings.netns_dir, argv[0]);
+	r = rcfs_netns_of_path(path, &i);
+	if (r == -ENOENT)
+		return fail(1, "Cannot find network namespace \"%s\"", argv[0]);
+	if (r == -EINVAL)
+		return fail(1, "\"%s\" is not a network namespace", path);
+	if (r < 0)
+		return fail(1, "Cannot open network namespace \"%s\": %s",
+			    argv[0], strerror(-r));
+	snprintf(ino, sizeof(ino), "%ju", (uintmax_t)i);
+	return print_value(c, "resolve", "INODE", SCOLS_JSON_NUMBER, ino);
+}
+
+int cmd_pids(struct ctl *c, int argc, char **argv)
+{
+	const struct col col = { "PID", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER };
+	struct libscols_table *tb;
+	struct nsref ns;
+	pid_t *pids;
+	size_t n;
+	int r;
+
+	r = ctl_nsref(c, argc, argv, &ns);
+	if (r)
+		return r;
+	r = rcfs_ns_pids(c->settings.procfs, ns.ino, &pids, &n);
+	nsref_free(&ns);
+	if (r < 0)
+		return fail(1, "Cannot list processes: %s", strerror(-r));
+	tb = table_new(c, "pids", &col, 1);
+	if (!tb) {
+		free(pids);
+		return fail(1, "%s", strerror(ENOMEM));
+	}
+	/* ip netns pids prints bare numbers */
+	scols_table_enable_noheadings(tb, 1);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		r = ln ? table_set(ln, 0, "%d", (int)pids[i]) : -ENOMEM;
+	}
+	free(pids);
+	if (r < 0) {
+		scols_unref_table(tb);
+		return fail(1, "%s", strerror(-r));
+	}
+	return table_print(tb);
+}
+
+/* ---- show ------------------------------------------------------------- */
+
+enum { S_NAME, S_INODE, S_NSID, S_FILE, S_PATH, S_NAMESERVERS, S_SEARCH,
+       S_OPTIONS, S_CONTENT };
+
+static const struct col show_cols[] = {
+	[S_NAME] = { "NAME", 0, 0, SCOLS_JSON_STRING },
+	[S_INODE] = { "INODE", 0, 0, SCOLS_JSON_NUMBER },
+	[S_NSID] = { "NSID", 0, 0, SCOLS_JSON_NUMBER },
+	[S_FILE] = { "FILE", 0, 0, SCOLS_JSON_STRING },
+	[S_PATH] = { "PATH", 0, 0, SCOLS_JSON_STRING },
+	[S_NAMESERVERS] = { "NAMESERVERS", 0, 0, SCOLS_JSON_ARRAY_STRING },
+	[S_SEARCH] = { "SEARCH", 0, 0, SCOLS_JSON_ARRAY_STRING },
+	[S_OPTIONS] = { "OPTIONS", 0, 0, SCOLS_JSON_ARRAY_STRING },
+	[S_CONTENT] = { "CONTENT", 0, 0, SCOLS_JSON_STRING },
+};
+
+enum { I_INDEX, I_NAME, I_STATE, I_ADDRESSES };
+
+static const struct col if_cols[] = {
+	[I_INDEX] = { "IFINDEX", 0.05, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[I_NAME] = { "IFNAME", 0.1, 0, SCOLS_JSON_STRING },
+	[I_STATE] = { "STATE", 0.1, 0, SCOLS_JSON_STRING },
+	[I_ADDRESSES] = { "ADDRESSES", 0.5, 0, SCOLS_JSON_ARRAY_STRING },
+};
+
+static int show_record(struct ctl *c, const struct nsref *ns,
+		       struct libscols_table *tb)
+{
+	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	struct rcfs_target t;
+	struct rcfs_resolv rv;
+	enum file_state st;
+	char nsid[16], *text;
+	int r;
+
+	if (!ln)
+		return -ENOMEM;
+	r = seen(c, ns->ino, &t, &st, &rv, &text);
+	if (r < 0)
+		return r;
+	if (t.named)
+		r = table_set(ln, S_NAME, "%s", t.key);
+	if (r == 0)
+		r = table_set(ln, S_INODE, "%ju", (uintmax_t)ns->ino);
+	nsid_of(ns->path, nsid, sizeof(nsid));
+	if (r == 0 && *nsid)
+		r = table_set(ln, S_NSID, "%s", nsid);
+	if (r == 0)
+		r = table_set(ln, S_FILE, "%s", file_state_name(st));
+	if (r == 0 && st == FILE_HOST)
+		r = table_set(ln, S_PATH, "%s", ctl_host_source(c));
+	else if (r == 0 && st == FILE_DEFAULT)
+		r = table_set(ln, S_PATH, "%s", c->settings.default_file);
+	else if (r == 0 && st == FILE_OWN)
+		r = table_set(ln, S_PATH, "%s/%s", c->settings.backing_dir,
+			      t.rel);
+	if (r == 0)
+		r = table_set_list(c, ln, S_NAMESERVERS, rv.nameservers,
+				   rv.n_nameservers);
+	if (r == 0)
+		r = table_set_list(c, ln, S_SEARCH, rv.search, rv.n_search);
+	if (r == 0)
+		r = table_set_list(c, ln, S_OPTIONS, rv.options, rv.n_options);
+	if (r == 0)
+		r = table_set(ln, S_CONTENT, "%s", text);
+	rcfs_resolv_free(&rv);
+	free(text);
+	return r;
+}
+
+static int show_links(struct ctl *c, const struct nsref *ns,
+		      struct libscols_table *tb)
+{
+	struct rcfs_nl_links l;
+	int fd, r;
+
+	fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = rcfs_nl_links(fd, &l);
+	close(fd);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < l.n && r == 0; i++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		char **addrs;
+
+		if (!ln) {
+			r = -ENOMEM;
+			break;
+		}
+		r = table_set(ln, I_INDEX, "%u", l.v[i].index);
+		if (r == 0)
+			r = table_set(ln, I_NAME, "%s", l.v[i].name);
+		if (r == 0)
+			r = table_set(ln, I_STATE, "%s",
+				      rcfs_nl_operstate_name(l.v[i].operstate));
+		addrs = calloc(l.v[i].n_addrs + 1, sizeof(*addrs));
+		if (!addrs)
+			r = -ENOMEM;
+		for (size_t k = 0; r == 0 && k < l.v[i].n_addrs; k++)
+			if (asprintf(&addrs[k], "%s/%u", l.v[i].addrs[k].addr,
+				     l.v[i].addrs[k].prefixlen) < 0) {
+				addrs[k] = NULL;
+				r = -ENOMEM;
+			}
+		if (r == 0)
+			r = table_set_list(c, ln, I_ADDRESSES, addrs,
+					   l.v[i].n_addrs);
+		for (size_t k = 0; addrs && k < l.v[i].n_addrs; k++)
+			free(addrs[k]);
+		free(addrs);
+	}
+	rcfs_nl_links_free(&l);
+	return r;
+}
+
+int cmd_show(struct ctl *c, int argc, char **argv)
+{
+	struct libscols_table *tbs[2];
+	struct nsref ns;
+	int r;
+
+	r = ctl_nsref(c, argc, argv, &ns);
+	if (r)
+		return r;
+	r = ctl_map(c);
+	if (r) {
+		nsref_free(&ns);
+		return r;
+	}
+	tbs[0] = table_new(c, "netns", show_cols,
+			   sizeof(show_cols) / sizeof(*show_cols));
+	tbs[1] = table_new(c, "interfaces", if_cols,
+			   sizeof(if_cols) / sizeof(*if_cols));
+	r = tbs[0] && tbs[1] ? 0 : -ENOMEM;
+	if (r == 0)
+		r = show_record(c, &ns, tbs[0]);
+	if (r < 0) {
+		r = fail(1, "Cannot read the file of network namespace \"%s\": %s",
+			 ns.label, strerror(-r));
+		goto out;
+	}
+	r = show_links(c, &ns, tbs[1]);
+	if (r < 0) {
+		r = fail(1, "Cannot list interfaces of network namespace \"%s\": %s",
+			 ns.label, strerror(-r));
+		goto out;
+	}
+	nsref_free(&ns);
+	if (c->json)
+		return tables_print_json(tbs, 2);
+	r = table_print_record(c, tbs[0]);
+	putchar('\n');
+	return table_print(tbs[1]) | r;
+out:
+	nsref_free(&ns);
+	if (tbs[0])
+		scols_unref_table(tbs[0]);
+	if (tbs[1])
+		scols_unref_table(tbs[1]);
+	return r;
+}
