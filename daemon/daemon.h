@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RCFS_DAEMON_H
+#define RCFS_DAEMON_H
+
+#define FUSE_USE_VERSION FUSE_MAKE_VERSION(3, 14)
+#include <fuse_lowlevel.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <syslog.h>
+
+#include "netns.h"
+#include "settings.h"
+
+/* What the host namespace sees. */
+enum rcfs_host_kind {
+	RCFS_HOST_ORIGINAL,	/* the file that was at the mount point */
+	RCFS_HOST_SYMLINK,	/* the mount point symlink's target, by path */
+	RCFS_HOST_FILE,		/* --host-file PATH, by path */
+	RCFS_HOST_MAPPED,	/* like any other namespace (--map-host) */
+};
+
+struct rcfs_daemon {
+	struct rcfs_settings settings;
+	struct rcfs_map map;
+	enum rcfs_host_kind host_kind;
+	int host_fd;		/* RCFS_HOST_ORIGINAL: opened before mounting */
+	char *host_path;	/* RCFS_HOST_SYMLINK / RCFS_HOST_FILE */
+	int verbose;
+	volatile sig_atomic_t reload;	/* SIGHUP seen */
+};
+
+/* daemon/ops.c */
+extern const struct fuse_lowlevel_ops rcfs_ops;
+void rcfs_check_default(struct rcfs_daemon *d);
+const char *rcfs_host_kind_name(enum rcfs_host_kind k);
+
+/* daemon/log.c */
+void log_init(bool use_syslog);
+/* Errors and warnings are rate limited: a request storm cannot flood
+ * the journal. */
+void log_msg(int prio, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,703 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * resolvconffs: one file, a different content for every network
+ * namespace.  Command line, checks, mount, publication of the settings.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "mounts.h"
+#include "paths.h"
+
+/* Exit statuses, as documented in resolvconffs(8). */
+#define EXIT_USAGE	2
+
+struct options {
+	struct rcfs_settings *s;
+	unsigned long mount_flags;
+	char kernel_opts[256];	/* passed to the kernel as is */
+	char *fsname;
+	bool detach;
+	bool debug;
+	bool clone_fd;
+	unsigned int threads;
+	int verbose;
+};
+
+static void usage(FILE *out)
+{
+	fputs(
+"Usage: resolvconffs [OPTIONS] BACKING_DIR MOUNTPOINT\n"
+"\n"
+"Mount a file system over MOUNTPOINT (a regular file or a symlink, such as\n"
+"/etc/resolv.conf) that shows every caller the file of its own network\n"
+"namespace: BACKING_DIR/NAME.conf for namespaces named in /run/netns,\n"
+"BACKING_DIR/INODE.conf for the others.  The host sees its original file.\n"
+"\n"
+"Options:\n"
+"  -p, --extension EXT      extension of backing files (default \"conf\";\n"
+"                           \"\" for none)                   -o extension=EXT\n"
+"  -d, --default-file FILE  shown to namespaces with no file of their own\n"
+"                           (read live); without it they get ENOENT\n"
+"                                                          -o default=FILE\n"
+"  -P, --procfs DIR         where procfs is mounted (default /proc)\n"
+"                                                          -o procfs=DIR\n"
+"  -n, --netns-dir DIR      named namespaces (default /run/netns)\n"
+"                                                          -o netns_dir=DIR\n"
+"  -l, --layout LAYOUT      flat: BACKING_DIR/KEY.EXT (default);\n"
+"                           dir:  BACKING_DIR/KEY/BASENAME (as /etc/netns)\n"
+"                                                          -o layout=LAYOUT\n"
+"  -H, --host-file PATH     what the host namespace sees (default: the\n"
+"                           original file, or the symlink's target)\n"
+"                                                          -o host=PATH\n"
+"      --map-host           map the host namespace like any other\n"
+"                                                          -o map_host\n"
+"  -o, --fuse-opt OPTS      comma-separated options: the ones above, and\n"
+"                           ro, nosuid, nodev, noexec, noatime, max_read=N,\n"
+"                           fsname=NAME, debug, clone_fd (repeatable)\n"
+"  -D, --detach             run in the background once mounted; log to\n"
+"                           syslog                          -o detach\n"
+"  -f, --foreground         stay in the foreground (default)\n"
+"  -t, --threads N          at most N worker threads (default 16)\n"
+"                                                          -o threads=N\n"
+"  -v, --verbose            log every request's mapping     -o verbose\n"
+"  -V, --version            print the version and exit\n"
+"  -h, --help               print this help and exit\n"
+"\n"
+"Signals: SIGTERM and SIGINT unmount and exit; SIGHUP re-reads the\n"
+"namespace names and checks the default file again.\n"
+"Exit status: 0 success, 1 failure, 2 bad usage.\n", out);
+}
+
+static void __attribute__((format(printf, 1, 2))) warnx_(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("resolvconffs: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("resolvconffs: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'resolvconffs --help' for more information.\n", stderr);
+	exit(EXIT_USAGE);
+}
+
+static const struct {
+	const char *name;
+	unsigned long set, clear;
+} mount_flag_names[] = {
+	{ "ro", MS_RDONLY, 0 },		{ "rw", 0, MS_RDONLY },
+	{ "nosuid", MS_NOSUID, 0 },	{ "suid", 0, MS_NOSUID },
+	{ "nodev", MS_NODEV, 0 },	{ "dev", 0, MS_NODEV },
+	{ "noexec", MS_NOEXEC, 0 },	{ "exec", 0, MS_NOEXEC },
+	{ "noatime", MS_NOATIME, 0 },	{ "atime", 0, MS_NOATIME },
+	{ "relatime", MS_RELATIME, 0 },	{ "norelatime", 0, MS_RELATIME },
+	{ "strictatime", MS_STRICTATIME, 0 },
+	{ "sync", MS_SYNCHRONOUS, 0 },	{ "async", 0, MS_SYNCHRONOUS },
+	{ "dirsync", MS_DIRSYNC, 0 },
+};
+
+static unsigned int parse_threads(const char *v)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = v ? strtol(v, &end, 10) : 0;
+	if (!v || errno || *end || n < 1 || n > 1024)
+		usage_error("invalid number of threads: \"%s\"", v ? v : "");
+	return (unsigned int)n;
+}
+
+static void set_setting(struct options *o, const char *key, const char *value,
+			const char *what)
+{
+	int r = rcfs_settings_set(o->s, key, value);
+
+	if (r == -ENOMEM) {
+		warnx_("out of memory");
+		exit(EXIT_FAILURE);
+	}
+	if (r < 0)
+		usage_error("invalid value for %s", what);
+}
+
+/* One -o option: key or key=value. */
+static void parse_one(struct options *o, char *opt)
+{
+	char *value = strchr(opt, '=');
+
+	if (!*opt || rcfs_option_is_mount_only(opt))
+		return;
+	if (value)
+		*value++ = '\0';
+	for (size_t i = 0; i < sizeof(mount_flag_names) / sizeof(*mount_flag_names); i++) {
+		if (!value && !strcmp(opt, mount_flag_names[i].name)) {
+			o->mount_flags |= mount_flag_names[i].set;
+			o->mount_flags &= ~mount_flag_names[i].clear;
+			return;
+		}
+	}
+	if (rcfs_settings_known(opt) && strcmp(opt, "backing") &&
+	    strcmp(opt, "mountpoint")) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "option \"%s\"", opt);
+		set_setting(o, opt, value, what);
+	} else if (!value && (!strcmp(opt, "allow_other") ||
+			      !strcmp(opt, "default_permissions"))) {
+		/* always on: the kernel, not us, checks permissions */
+	} else if (!value && !strcmp(opt, "detach")) {
+		o->detach = true;
+	} else if (!value && !strcmp(opt, "foreground")) {
+		o->detach = false;
+	} else if (!value && !strcmp(opt, "verbose")) {
+		o->verbose++;
+	} else if (!value && !strcmp(opt, "debug")) {
+		o->debug = true;
+	} else if (!value && !strcmp(opt, "clone_fd")) {
+		o->clone_fd = true;
+	} else if (!strcmp(opt, "threads")) {
+		o->threads = parse_threads(value);
+	} else if (value && !strcmp(opt, "fsname") && *value) {
+		free(o->fsname);
+		o->fsname = strdup(value);
+	} else if (value && !strcmp(opt, "max_read") && *value &&
+		   strspn(value, "0123456789") == strlen(value) &&
+		   strlen(value) < 12) {
+		snprintf(o->kernel_opts, sizeof(o->kernel_opts),
+			 ",max_read=%s", value);
+	} else {
+		if (value)
+			value[-1] = '=';
+		usage_error("unknown mount option \"%s\"", opt);
+	}
+}
+
+static void parse_fuse_opts(struct options *o, const char *list)
+{
+	char *copy = strdup(list), *save = NULL, *opt;
+
+	if (!copy) {
+		warnx_("out of memory");
+		exit(EXIT_FAILURE);
+	}
+	for (opt = strtok_r(copy, ",", &save); opt;
+	     opt = strtok_r(NULL, ",", &save))
+		parse_one(o, opt);
+	free(copy);
+}
+
+enum { OPT_MAP_HOST = 256 };
+
+static const struct option longopts[] = {
+	{ "extension",		required_argument, NULL, 'p' },
+	{ "default-file",	required_argument, NULL, 'd' },
+	{ "procfs",		required_argument, NULL, 'P' },
+	{ "netns-dir",		required_argument, NULL, 'n' },
+	{ "layout",		required_argument, NULL, 'l' },
+	{ "host-file",		required_argument, NULL, 'H' },
+	{ "map-host",		no_argument,	   NULL, OPT_MAP_HOST },
+	{ "fuse-opt",		required_argument, NULL, 'o' },
+	{ "detach",		no_argument,	   NULL, 'D' },
+	{ "foreground",		no_argument,	   NULL, 'f' },
+	{ "threads",		required_argument, NULL, 't' },
+	{ "verbose",		no_argument,	   NULL, 'v' },
+	{ "version",		no_argument,	   NULL, 'V' },
+	{ "help",		no_argument,	   NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void parse_args(struct options *o, int argc, char **argv)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "p:d:P:n:l:H:o:Dft:vVh", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			set_setting(o, "extension", optarg, "--extension");
+			break;
+		case 'd':
+			set_setting(o, "default", optarg, "--default-file");
+			break;
+		case 'P':
+			set_setting(o, "procfs", optarg, "--procfs");
+			break;
+		case 'n':
+			set_setting(o, "netns_dir", optarg, "--netns-dir");
+			break;
+		case 'l':
+			set_setting(o, "layout", optarg,
+				    "--layout (flat or dir)");
+			break;
+		case 'H':
+			set_setting(o, "host", optarg, "--host-file");
+			break;
+		case OPT_MAP_HOST:
+			o->s->map_host = true;
+			break;
+		case 'o':
+			parse_fuse_opts(o, optarg);
+			break;
+		case 'D':
+			o->detach = true;
+			break;
+		case 'f':
+			o->detach = false;
+			break;
+		case 't':
+			o->threads = parse_threads(optarg);
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'V':
+			printf("resolvconffs %s\n", PACKAGE_VERSION);
+			exit(EXIT_SUCCESS);
+		case 'h':
+			usage(stdout);
+			exit(EXIT_SUCCESS);
+		default:
+			fputs("Try 'resolvconffs --help' for more information.\n",
+			      stderr);
+			exit(EXIT_USAGE);
+		}
+	}
+	if (argc - optind != 2)
+		usage_error("%s", argc - optind < 2 ?
+			    "expected BACKING_DIR and MOUNTPOINT" :
+			    "too many arguments");
+	if (!*argv[optind] || !*argv[optind + 1])
+		usage_error("%s", "empty BACKING_DIR or MOUNTPOINT");
+}
+
+/* The absolute path of PATH without following its last component. */
+static char *abspath_nofollow(const char *path)
+{
+	char dir[PATH_MAX], real[PATH_MAX], *out;
+	const char *slash = strrchr(path, '/'), *base;
+	size_t len;
+
+	if (slash) {
+		len = (size_t)(slash - path);
+		if (len >= sizeof(dir))
+			return NULL;
+		memcpy(dir, path, len);
+		dir[len] = '\0';
+		base = slash + 1;
+		if (!len)
+			strcpy(dir, "/");
+	} else {
+		strcpy(dir, ".");
+		base = path;
+	}
+	if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (!realpath(dir, real))
+		return NULL;
+	if (asprintf(&out, "%s/%s", strcmp(real, "/") ? real : "", base) < 0)
+		return NULL;
+	return out;
+}
+
+/* Where a symlink points, as an absolute path (resolved at each open). */
+static char *link_target(const char *link)
+{
+	char target[PATH_MAX], *out, *slash;
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+
+	if (n < 0)
+		return NULL;
+	target[n] = '\0';
+	if (target[0] == '/')
+		return strdup(target);
+	slash = strrchr(link, '/');
+	if (asprintf(&out, "%.*s/%s", (int)(slash - link), link, target) < 0)
+		return NULL;
+	return out;
+}
+
+static int fail(const char *what, const char *path, int err)
+{
+	warnx_("%s \"%s\": %s", what, path, strerror(err));
+	return -1;
+}
+
+/* Everything that can be checked before mounting. */
+static int check_setup(struct rcfs_daemon *d, const char *backing,
+		       const char *mountpoint, int *ret_fuse_fd)
+{
+	struct rcfs_settings *s = &d->settings;
+	struct stat st;
+	int fd;
+
+	if (stat(backing, &st) < 0)
+		return fail("cannot access backing directory", backing, errno);
+	if (!S_ISDIR(st.st_mode))
+		return fail("backing directory", backing, ENOTDIR);
+	s->backing_dir = realpath(backing, NULL);
+	if (!s->backing_dir)
+		return fail("cannot resolve backing directory", backing, errno);
+
+	if (lstat(mountpoint, &st) < 0)
+		return fail("cannot access mount point", mountpoint, errno);
+	if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+		warnx_("mount point \"%s\" is not a regular file or a symlink",
+		       mountpoint);
+		return -1;
+	}
+	s->mountpoint = abspath_nofollow(mountpoint);
+	if (!s->mountpoint)
+		return fail("cannot resolve mount point", mountpoint, errno);
+
+	if (s->default_file) {
+		fd = open(s->default_file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0)
+			return fail("cannot read default file", s->default_file,
+				    errno);
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			warnx_("default file \"%s\" is not a regular file",
+			       s->default_file);
+			return -1;
+		}
+		close(fd);
+	}
+
+	d->host_fd = -1;
+	if (s->map_host) {
+		d->host_kind = RCFS_HOST_MAPPED;
+	} else if (s->host_file) {
+		d->host_kind = RCFS_HOST_FILE;
+		d->host_path = strdup(s->host_file);
+		fd = open(s->host_file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0)
+			return fail("cannot read host file", s->host_file, errno);
+		close(fd);
+	} else if (S_ISLNK(st.st_mode) ||
+		   (lstat(s->mountpoint, &st) == 0 && S_ISLNK(st.st_mode))) {
+		d->host_kind = RCFS_HOST_SYMLINK;
+		d->host_path = link_target(s->mountpoint);
+		if (!d->host_path)
+			return fail("cannot read symlink", s->mountpoint, errno);
+	} else {
+		d->host_kind = RCFS_HOST_ORIGINAL;
+		/* Opened before mounting: afterwards the path shows us. */
+		d->host_fd = open(s->mountpoint,
+				  O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		if (d->host_fd < 0 && (errno == EACCES || errno == EROFS))
+			d->host_fd = open(s->mountpoint, O_RDONLY | O_NOFOLLOW |
+					  O_CLOEXEC | O_NONBLOCK);
+		if (d->host_fd < 0)
+			return fail("cannot open mount point", s->mountpoint,
+				    errno);
+	}
+	if (d->host_kind != RCFS_HOST_ORIGINAL && d->host_kind != RCFS_HOST_MAPPED &&
+	    !d->host_path) {
+		warnx_("out of memory");
+		return -1;
+	}
+
+	fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return fail("cannot open", "/dev/fuse", errno);
+	*ret_fuse_fd = fd;
+	return 0;
+}
+
+static int do_mount(struct rcfs_daemon *d, const struct options *o,
+		    int fuse_fd)
+{
+	char target[64], data[512];
+	int mp;
+
+	/*
+	 * Mount on the mount point itself, even when it is a symlink: a
+	 * DNS manager keeps replacing its own file by rename, which a mount
+	 * on that file would make fail with EBUSY.  mount(2) follows
+	 * symlinks in a path, but not the magic link of an O_PATH
+	 * descriptor; libfuse cannot mount that way, so we mount and hand
+	 * it the descriptor.
+	 */
+	mp = open(d->settings.mountpoint, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (mp < 0)
+		return fail("cannot open mount point", d->settings.mountpoint,
+			    errno);
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", mp);
+	snprintf(data, sizeof(data),
+		 "fd=%d,rootmode=100000,user_id=0,group_id=0,"
+		 "allow_other,default_permissions%s", fuse_fd, o->kernel_opts);
+	if (mount(o->fsname ? o->fsname : d->settings.backing_dir, target,
+		  RCFS_FSTYPE, o->mount_flags | MS_NOSUID | MS_NODEV, data) < 0) {
+		int e = errno;
+
+		close(mp);
+		return fail("cannot mount on", d->settings.mountpoint, e);
+	}
+	close(mp);
+	return 0;
+}
+
+struct find_ctx {
+	const char *mountpoint;
+	char dev[32];
+	bool found;
+};
+
+static int find_mount(const struct rcfs_mount *m, void *data)
+{
+	struct find_ctx *c = data;
+
+	if (!strcmp(m->fstype, RCFS_FSTYPE) &&
+	    !strcmp(m->mountpoint, c->mountpoint)) {
+		rcfs_mount_dev(m, c->dev, sizeof(c->dev));
+		c->found = true;	/* the last one is on top */
+	}
+	return 0;
+}
+
+/* The device of the topmost resolvconffs mount on our mount point. */
+static bool our_mount_dev(const struct rcfs_daemon *d, char *dev, size_t len)
+{
+	struct find_ctx c = { .mountpoint = d->settings.mountpoint };
+
+	if (rcfs_mounts_foreach(NULL, find_mount, &c) < 0 || !c.found)
+		return false;
+	snprintf(dev, len, "%s", c.dev);
+	return true;
+}
+
+static char state_file[PATH_MAX];
+
+/* Publish the settings for netnsctl: RCFS_STATE_DIR/MAJOR:MINOR. */
+static void publish_state(struct rcfs_daemon *d, const char *dev)
+{
+	char tmp[PATH_MAX + 32];
+	FILE *f;
+	int fd;
+
+	if (mkdir(RCFS_STATE_DIR, 0755) < 0 && errno != EEXIST)
+		goto fail;
+	if (rcfs_state_path(dev, state_file, sizeof(state_file)) < 0)
+		goto fail;
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", state_file, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		goto fail;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		goto fail_tmp;
+	}
+	fprintf(f, "pid=%d\ndev=%s\nhost_kind=%s\n", (int)getpid(), dev,
+		rcfs_host_kind_name(d->host_kind));
+	if (d->host_path)
+		fprintf(f, "host_source=%s\n", d->host_path);
+	else if (d->host_kind == RCFS_HOST_ORIGINAL)
+		fprintf(f, "host_source=%s\n", d->settings.mountpoint);
+	if (rcfs_settings_write(&d->settings, f) < 0 || fclose(f) != 0)
+		goto fail_tmp;
+	if (rename(tmp, state_file) == 0)
+		return;
+fail_tmp:
+	unlink(tmp);
+fail:
+	log_msg(LOG_WARNING, "cannot publish settings in %s: %s",
+		RCFS_STATE_DIR, strerror(errno));
+	state_file[0] = '\0';
+}
+
+static struct rcfs_daemon *the_daemon;
+
+static void on_sighup(int sig)
+{
+	(void)sig;
+	if (the_daemon)
+		the_daemon->reload = 1;
+}
+
+/* Detach: the parent exits with the child's verdict, so whoever started
+ * us (mount(8)) knows whether the mount is live. */
+static int detach_start(int *ret_pipe)
+{
+	int p[2];
+	pid_t pid;
+	char status;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		warnx_("cannot create pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		warnx_("cannot fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid > 0) {
+		close(p[1]);
+		if (read(p[0], &status, 1) != 1)
+			status = EXIT_FAILURE;
+		_exit(status);
+	}
+	close(p[0]);
+	setsid();
+	*ret_pipe = p[1];
+	return 0;
+}
+
+static void detach_done(int *pipe_fd, char status)
+{
+	int null;
+
+	if (*pipe_fd < 0)
+		return;
+	if (status == 0) {
+		log_init(true);
+		if (chdir("/") < 0) {
+			/* nothing depends on the cwd */
+		}
+		null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
+			close(null);
+		}
+	}
+	if (write(*pipe_fd, &status, 1) != 1) {
+		/* the parent is gone: nobody to tell */
+	}
+	close(*pipe_fd);
+	*pipe_fd = -1;
+}
+
+int main(int argc, char **argv)
+{
+	static struct rcfs_daemon d;
+	struct options o = { .s = &d.settings, .threads = 16 };
+	char *fargv[] = { argv[0], "-d", NULL };
+	struct fuse_args args = FUSE_ARGS_INIT(1, fargv);
+	struct fuse_loop_config *cfg = NULL;
+	struct fuse_session *se = NULL;
+	char fdpath[64], dev[32] = "";
+	int fuse_fd = -1, ready_pipe = -1, r, status = EXIT_FAILURE;
+
+	if (rcfs_settings_init(&d.settings) < 0) {
+		warnx_("out of memory");
+		return EXIT_FAILURE;
+	}
+	parse_args(&o, argc, argv);
+	d.verbose = o.verbose;
+	log_init(false);
+
+	if (check_setup(&d, argv[optind], argv[optind + 1], &fuse_fd) < 0)
+		goto out;
+	r = rcfs_map_open(&d.map, &d.settings);
+	if (r < 0) {
+		fail("cannot open", d.settings.procfs, -r);
+		goto out;
+	}
+	if (o.detach && detach_start(&ready_pipe) < 0)
+		goto out;
+	rcfs_check_default(&d);
+
+	if (o.debug)
+		args.argc = 2;
+	se = fuse_session_new(&args, &rcfs_ops, sizeof(rcfs_ops), &d);
+	if (!se) {
+		warnx_("cannot create the FUSE session");
+		goto out;
+	}
+	if (do_mount(&d, &o, fuse_fd) < 0)
+		goto out;
+	snprintf(fdpath, sizeof(fdpath), "/dev/fd/%d", fuse_fd);
+	if (fuse_session_mount(se, fdpath) != 0) {
+		warnx_("cannot attach to the mount on \"%s\"",
+		       d.settings.mountpoint);
+		goto out_umount;
+	}
+	fuse_fd = -1;	/* the session owns it now */
+	if (fuse_set_signal_handlers(se) != 0) {
+		warnx_("cannot install signal handlers");
+		goto out_umount;
+	}
+	the_daemon = &d;
+	signal(SIGHUP, on_sighup);
+
+	if (our_mount_dev(&d, dev, sizeof(dev)))
+		publish_state(&d, dev);
+	log_msg(LOG_INFO, "serving %s from %s (%s layout, host: %s)",
+		d.settings.mountpoint, d.settings.backing_dir,
+		rcfs_layout_name(d.settings.layout),
+		rcfs_host_kind_name(d.host_kind));
+	detach_done(&ready_pipe, 0);
+
+	cfg = fuse_loop_cfg_create();
+	if (!cfg) {
+		log_msg(LOG_ERR, "out of memory");
+		goto out_umount;
+	}
+	fuse_loop_cfg_set_clone_fd(cfg, o.clone_fd);
+	fuse_loop_cfg_set_max_threads(cfg, o.threads);
+	fuse_loop_cfg_set_idle_threads(cfg, o.threads < 8 ? o.threads : 8);
+	r = fuse_session_loop_mt(se, cfg);
+	/* a positive value is the signal that ended the loop */
+	status = r >= 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	fuse_remove_signal_handlers(se);
+
+out_umount:
+	if (state_file[0])
+		unlink(state_file);
+	/* Unmount only if the mount is still ours: after `umount`, another
+	 * file system may sit there. */
+	{
+		char now[32];
+
+		if (*dev && our_mount_dev(&d, now, sizeof(now)) &&
+		    !strcmp(now, dev) &&
+		    umount2(d.settings.mountpoint, UMOUNT_NOFOLLOW | MNT_DETACH) < 0)
+			log_msg(LOG_ERR, "cannot unmount %s: %s",
+				d.settings.mountpoint, strerror(errno));
+		else if (!*dev)
+			umount2(d.settings.mountpoint, UMOUNT_NOFOLLOW | MNT_DETACH);
+	}
+out:
+	detach_done(&ready_pipe, (char)EXIT_FAILURE);
+	if (cfg)
+		fuse_loop_cfg_destroy(cfg);
+	if (se)
+		fuse_session_destroy(se);
+	if (fuse_fd >= 0)
+		close(fuse_fd);
+	rcfs_map_close(&d.map);
+	if (d.host_fd >= 0)
+		close(d.host_fd);
+	free(d.host_path);
+	free(o.fsname);
+	rcfs_settings_free(&d.settings);
+	return status;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RCFS_BACKING_H
+#define RCFS_BACKING_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+
+/*
+ * Backing files are reached only beneath the backing directory: no
+ * symlink, no "..", no magic link is ever followed (openat2 with
+ * RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS).
+ */
+
+/* Open REL beneath DIRFD.  FLAGS as for open(2); O_NOFOLLOW is added.
+ * Returns an fd or -errno (-ELOOP for a symlink anywhere on the way). */
+int rcfs_backing_open(int dirfd, const char *rel, int flags, mode_t mode);
+
+/* stat(2) of REL beneath DIRFD without following links.  0 or -errno. */
+int rcfs_backing_stat(int dirfd, const char *rel, struct stat *ret);
+
+/* Remove REL (a file) beneath DIRFD.  0 or -errno. */
+int rcfs_backing_unlink(int dirfd, const char *rel);
+
+/*
+ * An atomic replacement in progress: an unnamed file (O_TMPFILE) in the
+ * directory of REL, which rcfs_replace_commit() links in and renames over
+ * REL after fsync.  Until then no reader can see it, and a crash leaves
+ * nothing behind.
+ */
+struct rcfs_replace {
+	int fd;		/* the private copy: read, write, truncate it */
+	int dirfd;	/* directory that holds REL's last component */
+	char name[256];	/* REL's last component */
+};
+
+/*
+ * Start replacing REL beneath BASEFD.  When MKDIR is set, a missing
+ * parent directory (the dir layout) is created 0755.  The copy gets
+ * LIKE's mode and owner, or 0644 root:root.  Returns 0 or -errno.
+ */
+int rcfs_replace_begin(struct rcfs_replace *r, int basefd, const char *rel,
+		       const struct stat *like, int mkdir);
+/* The same for an absolute PATH (the host's source).  0 or -errno. */
+int rcfs_replace_begin_path(struct rcfs_replace *r, const char *path,
+			    const struct stat *like);
+/* fsync, link under a temporary name, rename over the file.  On error
+ * the old file is intact and R can be committed again or aborted.
+ * Returns 0 or -errno. */
+int rcfs_replace_commit(struct rcfs_replace *r);
+/* After a commit R's fd is the live file: start a new private copy of
+ * it (same name, content, owner, mode) before writing again.  0 or
+ * -errno; on error R is unchanged. */
+int rcfs_replace_restart(struct rcfs_replace *r);
+/* Drop the copy (no-op after a commit's cleanup).  Accepts a zeroed R. */
+void rcfs_replace_abort(struct rcfs_replace *r);
+
+/* Copy everything from SRC (from offset 0) to DST.  0 or -errno. */
+int rcfs_copy_fd(int src, int dst);
+
+/* Replace REL beneath BASEFD by LEN bytes of DATA, atomically.  0 or
+ * -errno. */
+int rcfs_replace_data(int basefd, const char *rel, const void *data,
+		      size_t len, const struct stat *like, int mkdir);
+
+/* Read all of FD (at most RCFS_MAX_FILE_SIZE) into a malloc'd, NUL
+ * terminated buffer.  0 or -errno (-EFBIG when larger). */
+int rcfs_read_fd(int fd, char **ret_buf, size_t *ret_len);
+
+#endif

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Every path and default the binaries share, in one place.
+ */
+#ifndef RCFS_PATHS_H
+#define RCFS_PATHS_H
+
+#define RCFS_PROCFS		"/proc"
+#define RCFS_NETNS_DIR		"/run/netns"	/* ip-netns(8) names */
+#define RCFS_DEFAULT_EXT	"conf"
+#define RCFS_MOUNTPOINT		"/etc/resolv.conf"
+#define RCFS_FSNAME		"resolvconffs"
+#define RCFS_FSTYPE		"fuse." RCFS_FSNAME
+/* The daemon publishes its settings here, one file per mount, named by
+ * the mount's device number (MAJOR:MINOR as in mountinfo). */
+#define RCFS_STATE_DIR		RUNSTATEDIR "/resolvconffs"
+#define RCFS_DAEMON_PATH	SBINDIR "/resolvconffs"
+
+/* Largest file the daemon accepts through the mount: resolv.conf is a few
+ * hundred bytes; anything near this is a mistake or an attack. */
+#define RCFS_MAX_FILE_SIZE	(1024 * 1024)
+
+#endif

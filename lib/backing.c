@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Access to backing files: confined beneath the backing directory, and
+ * replaced only atomically.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "backing.h"
+#include "paths.h"
+
+static int sys_openat2(int dirfd, const char *path, struct open_how *how)
+{
+	return (int)syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
+}
+
+int rcfs_backing_open(int dirfd, const char *rel, int flags, mode_t mode)
+{
+	struct open_how how = {
+		.flags = (unsigned)(flags | O_NOFOLLOW | O_CLOEXEC),
+		.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+			   RESOLVE_NO_MAGICLINKS,
+	};
+	int fd;
+
+	do
+		fd = sys_openat2(dirfd, rel, &how);
+	while (fd < 0 && errno == EAGAIN);
+	return fd < 0 ? -errno : fd;
+}
+
+int rcfs_backing_stat(int dirfd, const char *rel, struct stat *ret)
+{
+	int fd, r = 0;
+
+	/* The single-component case (the flat layout) needs no descriptor:
+	 * AT_SYMLINK_NOFOLLOW is all the confinement a bare name needs. */
+	if (!strchr(rel, '/')) {
+		if (fstatat(dirfd, rel, ret, AT_SYMLINK_NOFOLLOW) < 0)
+			return -errno;
+		return S_ISLNK(ret->st_mode) ? -ELOOP : 0;
+	}
+	fd = rcfs_backing_open(dirfd, rel, O_PATH, 0);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, ret) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+/* Split REL into the directory that holds it (opened beneath BASEFD,
+ * created when MKDIR) and its last component. */
+static int open_parent(int basefd, const char *rel, int mkdir_missing,
+		       char *name, size_t len)
+{
+	const char *slash = strrchr(rel, '/');
+	char dir[PATH_MAX];
+	int fd;
+
+	if (strlen(slash ? slash + 1 : rel) >= len)
+		return -ENAMETOOLONG;
+	strcpy(name, slash ? slash + 1 : rel);
+	if (!slash)
+		return rcfs_backing_open(basefd, ".", O_PATH | O_DIRECTORY, 0);
+	if ((size_t)(slash - rel) >= sizeof(dir))
+		return -ENAMETOOLONG;
+	memcpy(dir, rel, (size_t)(slash - rel));
+	dir[slash - rel] = '\0';
+	fd = rcfs_backing_open(basefd, dir, O_PATH | O_DIRECTORY, 0);
+	if (fd == -ENOENT && mkdir_missing) {
+		if (mkdirat(basefd, dir, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		fd = rcfs_backing_open(basefd, dir, O_PATH | O_DIRECTORY, 0);
+	}
+	return fd;
+}
+
+int rcfs_backing_unlink(int dirfd, const char *rel)
+{
+	char name[NAME_MAX + 1];
+	struct stat st;
+	int pfd, r = 0;
+
+	pfd = open_parent(dirfd, rel, 0, name, sizeof(name));
+	if (pfd < 0)
+		return pfd;
+	if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		r = -errno;
+	else if (!S_ISREG(st.st_mode))
+		r = S_ISDIR(st.st_mode) ? -EISDIR : -ELOOP;
+	else if (unlinkat(pfd, name, 0) < 0)
+		r = -errno;
+	close(pfd);
+	return r;
+}
+
+static int replace_init(struct rcfs_replace *r, const struct stat *like)
+{
+	uid_t uid = like ? like->st_uid : 0;
+	gid_t gid = like ? like->st_gid : 0;
+	mode_t mode = like ? (like->st_mode & 07777) : 0644;
+	int fd;
+
+	fd = openat(r->dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	r->fd = fd;
+	/* owner first: fchown clears the set-id bits fchmod sets */
+	if ((fchown(r->fd, uid, gid) < 0 && errno != EPERM) ||
+	    fchmod(r->fd, mode) < 0)
+		return -errno;
+	return 0;
+}
+
+int rcfs_replace_begin(struct rcfs_replace *r, int basefd, const char *rel,
+		       const struct stat *like, int mkdir_missing)
+{
+	int e;
+
+	r->fd = -1;
+	r->dirfd = open_parent(basefd, rel, mkdir_missing, r->name,
+			       sizeof(r->name));
+	if (r->dirfd < 0)
+		return r->dirfd;
+	e = replace_init(r, like);
+	if (e < 0)
+		rcfs_replace_abort(r);
+	return e;
+}
+
+int rcfs_replace_begin_path(struct rcfs_replace *r, const char *path,
+			    const struct stat *like)
+{
+	char real[PATH_MAX], dir[PATH_MAX];
+	const char *slash;
+	int e;
+
+	r->fd = r->dirfd = -1;
+	/* Replace the file, not a symlink on the way to it. */
+	if (!realpath(path, real))
+		return -errno;
+	slash = strrchr(real, '/');
+	if (strlen(slash + 1) >= sizeof(r->name))
+		return -ENAMETOOLONG;
+	strcpy(r->name, slash + 1);
+	memcpy(dir, real, (size_t)(slash - real));
+	dir[slash - real] = '\0';
+	r->dirfd = open(*dir ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (r->dirfd < 0)
+		return -errno;
+	e = replace_init(r, like);
+	if (e < 0)
+		rcfs_replace_abort(r);
+	return e;
+}
+
+static int link_tmpfile(int fd, int dirfd, const char *name)
+{
+	char proc[64];
+
+	if (linkat(fd, "", dirfd, name, AT_EMPTY_PATH) == 0)
+		return 0;
+	if (errno != ENOENT && errno != EPERM)
+		return -errno;
+	/* AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH; the magic link does not */
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	return linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) == 0 ?
+	       0 : -errno;
+}
+
+int rcfs_replace_commit(struct rcfs_replace *r)
+{
+	static atomic_uint counter;
+	char tmp[NAME_MAX + 1];
+	int e;
+
+	if (fsync(r->fd) < 0)
+		return -errno;
+	for (;;) {
+		snprintf(tmp, sizeof(tmp), ".%.200s.rcfs-%d-%u", r->name,
+			 (int)getpid(), atomic_fetch_add(&counter, 1));
+		e = link_tmpfile(r->fd, r->dirfd, tmp);
+		if (e != -EEXIST)
+			break;
+	}
+	if (e < 0)
+		return e;
+	if (renameat(r->dirfd, tmp, r->dirfd, r->name) < 0) {
+		e = -errno;
+		unlinkat(r->dirfd, tmp, 0);
+		return e;
+	}
+	/* the rename is durable once the directory is */
+	fsync(r->dirfd);
+	return 0;
+}
+
+int rcfs_replace_restart(struct rcfs_replace *r)
+{
+	struct stat st;
+	int old = r->fd, e;
+
+	if (fstat(old, &st) < 0)
+		return -errno;
+	e = replace_init(r, &st);
+	if (e == 0)
+		e = rcfs_copy_fd(old, r->fd);
+	if (e < 0) {
+		if (r->fd >= 0 && r->fd != old)
+			close(r->fd);
+		r->fd = old;
+		return e;
+	}
+	close(old);
+	return 0;
+}
+
+void rcfs_replace_abort(struct rcfs_replace *r)
+{
+	if (r->fd >= 0)
+		close(r->fd);
+	if (r->dirfd >= 0)
+		close(r->dirfd);
+	r->fd = r->dirfd = -1;
+}
+
+int rcfs_copy_fd(int src, int dst)
+{
+	char buf[16384];
+	off_t off = 0;
+	ssize_t n;
+
+	while ((n = pread(src, buf, sizeof(buf), off)) > 0) {
+		for (ssize_t done = 0; done < n;) {
+			ssize_t w = pwrite(dst, buf + done, (size_t)(n - done),
+					   off + done);
+
+			if (w < 0)
+				return -errno;
+			done += w;
+		}
+		off += n;
+		if (off > RCFS_MAX_FILE_SIZE)
+			return -EFBIG;
+	}
+	if (n < 0)
+		return -errno;
+	return ftruncate(dst, off) < 0 ? -errno : 0;
+}
+
+int rcfs_replace_data(int basefd, const char *rel, const void *data,
+		      size_t len, const struct stat *like, int mkdir_missing)
+{
+	struct rcfs_replace r;
+	const char *p = data;
+	int e;
+
+	e = rcfs_replace_begin(&r, basefd, rel, like, mkdir_missing);
+	if (e < 0)
+		return e;
+	while (len > 0) {
+		ssize_t w = write(r.fd, p, len);
+
+		if (w < 0) {
+			e = -errno;
+			goto out;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	e = rcfs_replace_commit(&r);
+out:
+	rcfs_replace_abort(&r);
+	return e;
+}
+
+int rcfs_read_fd(int fd, char **ret_buf, size_t *ret_len)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap + 1);
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	while ((n = pread(fd, buf + len, cap - len, (off_t)len)) > 0) {
+		len += (size_t)n;
+		if (len == cap) {
+			char *nb;
+
+			if (cap > RCFS_MAX_FILE_SIZE) {
+				free(buf);
+				return -EFBIG;
+			}
+			cap *= 2;
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+		}
+	}
+	if (n < 0) {
+		int e = -errno;
+
+		free(buf);
+		return e;
+	}
+	buf[len] = '\0';
+	*ret_buf = buf;
+	*ret_len = len;
+	return 0;
+}
