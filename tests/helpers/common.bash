@@ -1,0 +1,183 @@
+# Shared helpers for the bats suite.  Every test file starts with
+#   load ../helpers/common
+# and gets setup/teardown that give it a scratch directory and remove every
+# namespace, mount and process it made.  Tests run as root inside the
+# private mount namespace of tests/run (/etc is an overlay, /run a tmpfs).
+
+bats_load_library bats-support
+bats_load_library bats-assert
+bats_load_library bats-file
+
+: "${RCFS_BUILD:?run the suite through tests/run}"
+RESOLVCONFFS=$RCFS_BUILD/daemon/resolvconffs
+NETNSCTL=$RCFS_BUILD/netnsctl/netnsctl
+MOUNT_HELPER=$RCFS_BUILD/mount.resolvconffs/mount.resolvconffs
+SETNS_CAT=$RCFS_BUILD/tests/helpers/setns-cat
+
+# rcfs_name N: a name unique to this run and test: rcfs-test-PID-TEST-N
+rcfs_name() {
+	echo "rcfs-test-$$-${BATS_TEST_NUMBER:-0}-$1"
+}
+
+setup() {
+	RCFS_TMP=$(mktemp -d "/tmp/rcfs-test-$$-XXXXXX")
+	RCFS_NETNS=()
+	RCFS_PIDS=()
+	RCFS_MOUNTS=()
+	if declare -F local_setup >/dev/null; then
+		local_setup
+	fi
+}
+
+teardown() {
+	if declare -F local_teardown >/dev/null; then
+		local_teardown
+	fi
+	local pid m ns
+	for pid in "${RCFS_PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${RCFS_PIDS[@]}"; do
+		rcfs_wait_gone "$pid" 5 || kill -KILL "$pid" 2>/dev/null
+	done
+	for ((i = ${#RCFS_MOUNTS[@]} - 1; i >= 0; i--)); do
+		m=${RCFS_MOUNTS[i]}
+		while mountpoint -q "$m" 2>/dev/null || rcfs_is_mounted "$m"; do
+			umount -l "$m" 2>/dev/null || break
+		done
+	done
+	for ns in "${RCFS_NETNS[@]}"; do
+		ip netns delete "$ns" 2>/dev/null
+	done
+	rm -rf "$RCFS_TMP"
+}
+
+# rcfs_ns_add NAME...: ip netns add, removed at teardown
+rcfs_ns_add() {
+	local ns
+	for ns in "$@"; do
+		ip netns add "$ns" || return 1
+		RCFS_NETNS+=("$ns")
+	done
+}
+
+# rcfs_anon_ns: start a process in a new anonymous network namespace;
+# prints its PID (ended at teardown).  Its namespace: /proc/PID/ns/net.
+rcfs_anon_ns() {
+	unshare -n sleep 3600 >/dev/null 2>&1 &
+	local pid=$!
+	RCFS_PIDS+=("$pid")
+	# wait until the child is in its own namespace
+	local deadline=$((SECONDS + 10))
+	while [ "$(stat -L -c %i /proc/$pid/ns/net 2>/dev/null)" = \
+		"$(stat -L -c %i /proc/self/ns/net)" ]; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.02
+	done
+	echo "$pid"
+}
+
+# rcfs_track_pid PID: end it at teardown
+rcfs_track_pid() {
+	RCFS_PIDS+=("$1")
+}
+
+# rcfs_track_mount PATH: unmount it at teardown
+rcfs_track_mount() {
+	RCFS_MOUNTS+=("$1")
+}
+
+# rcfs_is_mounted PATH: a resolvconffs mount sits on PATH
+rcfs_is_mounted() {
+	local p
+	p=$(rcfs_abspath "$1")
+	awk -v p="$p" '$5 == p && $0 ~ / - fuse\.resolvconffs / { found = 1 }
+		END { exit !found }' /proc/self/mountinfo
+}
+
+# rcfs_abspath PATH: absolute, without following the last component
+rcfs_abspath() {
+	local d b
+	d=$(dirname "$1")
+	b=$(basename "$1")
+	d=$(cd "$d" 2>/dev/null && pwd -P) || d=$(dirname "$1")
+	[ "$d" = / ] && d=
+	echo "$d/$b"
+}
+
+# rcfs_wait_for_mount PATH [SECONDS]: poll the mount table until PATH is a
+# resolvconffs mount and answers a stat.
+rcfs_wait_for_mount() {
+	local deadline=$((SECONDS + ${2:-10}))
+	while ! rcfs_is_mounted "$1"; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.02
+	done
+	while ! stat "$1" >/dev/null 2>&1; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.02
+	done
+}
+
+# rcfs_wait_for_unmount PATH [SECONDS]
+rcfs_wait_for_unmount() {
+	local deadline=$((SECONDS + ${2:-10}))
+	while rcfs_is_mounted "$1"; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.02
+	done
+}
+
+# rcfs_wait_gone PID [SECONDS]: wait until PID has exited
+rcfs_wait_gone() {
+	local deadline=$((SECONDS + ${2:-10}))
+	while kill -0 "$1" 2>/dev/null; do
+		# a zombie child of this shell is gone for our purposes
+		[ "$(awk '{print $3}' /proc/$1/stat 2>/dev/null)" = Z ] && return 0
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.02
+	done
+}
+
+# rcfs_start_daemon ARGS...: start resolvconffs in the foreground (its last
+# argument is the mount point), wait for the mount; sets RCFS_DAEMON_PID.
+# Its stderr goes to $RCFS_TMP/daemon.log.
+rcfs_start_daemon() {
+	local mp=${!#}
+	"$RESOLVCONFFS" "$@" 2>>"$RCFS_TMP/daemon.log" &
+	RCFS_DAEMON_PID=$!
+	RCFS_PIDS+=("$RCFS_DAEMON_PID")
+	RCFS_MOUNTS+=("$mp")
+	if ! rcfs_wait_for_mount "$mp" 10; then
+		echo "resolvconffs did not mount $mp:" >&2
+		cat "$RCFS_TMP/daemon.log" >&2
+		return 1
+	fi
+}
+
+# rcfs_stop_daemon [PID]: SIGTERM and wait for the exit; prints its status
+rcfs_stop_daemon() {
+	local pid=${1:-$RCFS_DAEMON_PID}
+	kill -TERM "$pid" || return 1
+	wait "$pid"
+}
+
+# rcfs_fixture: the usual layout under $RCFS_TMP:
+#   backing/        the backing directory
+#   default.conf    the default file
+#   mp              a regular file to mount on, with the host's content
+rcfs_fixture() {
+	BACKING=$RCFS_TMP/backing
+	DEFAULT=$RCFS_TMP/default.conf
+	MP=$RCFS_TMP/mp
+	mkdir -p "$BACKING"
+	printf 'nameserver 198.51.100.1\n# default\n' > "$DEFAULT"
+	printf 'nameserver 203.0.113.1\n# host\n' > "$MP"
+}
+
+# in_ns NAME CMD...: run CMD in the named network namespace via nsenter
+in_ns() {
+	local ns=$1
+	shift
+	nsenter --net="/run/netns/$ns" -- "$@"
+}
