@@ -111,7 +111,7 @@ static void check(const struct rcfs_daemon_info *d, const char *manager,
 				 s->default_file);
 	}
 	if (manager && d->host_kind && !strcmp(d->host_kind, "original"))
-		warn_add(w, "%s is a regular file mount point, but %s replaces it by rename(2), which fails with EBUSY: mount over its symlink instead",
+		warn_add(w, "%s is a regular file mount point, but %s replaces it by rename(2), which fails with EBUSY: make it a symlink to the manager's file and mount over the symlink (or use NetworkManager's rc-manager=file)",
 			 d->mountpoint, manager);
 }
 
@@ -169,6 +169,8 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 	r = rcfs_daemons_find(NULL, NULL, &c->daemons);
 	if (r < 0)
 		return fail(1, "Cannot read the mount table: %s", strerror(-r));
+	if (c->mount && rcfs_daemons_pick(&c->daemons, c->mount) < 0)
+		return fail(1, "No resolvconffs mount on \"%s\"", c->mount);
 	if (c->daemons.n == 0 && !c->json) {
 		const char *m = detect_manager(NULL);
 
