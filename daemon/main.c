@@ -324,19 +324,45 @@ static char *abspath_nofollow(const char *path)
 	return out;
 }
 
-/* Where a symlink points, as an absolute path (resolved at each open). */
+/*
+ * Where a symlink points, as an absolute path (opened at each open).
+ * LINK's directory is canonical, so the leading "." and ".." of a
+ * relative target (Ubuntu's "../run/systemd/resolve/stub-resolv.conf")
+ * can be resolved by hand, giving the path that readers and netnsctl's
+ * manager detection expect; the rest is kept as written, since it may
+ * hold symlinks.  The target itself may not exist yet: its manager may
+ * not have started.
+ */
 static char *link_target(const char *link)
 {
-	char target[PATH_MAX], *out, *slash;
+	char target[PATH_MAX], dir[PATH_MAX], *t = target, *out, *slash;
 	ssize_t n = readlink(link, target, sizeof(target) - 1);
 
 	if (n < 0)
 		return NULL;
 	target[n] = '\0';
-	if (target[0] == '/')
-		return strdup(target);
-	slash = strrchr(link, '/');
-	if (asprintf(&out, "%.*s/%s", (int)(slash - link), link, target) < 0)
+	if (target[0] == '/') {
+		dir[0] = '\0';
+	} else {
+		slash = strrchr(link, '/');
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - link), link);
+	}
+	for (;;) {
+		while (*t == '/')
+			t++;
+		if (t[0] == '.' && (t[1] == '/' || !t[1])) {
+			t++;
+		} else if (t[0] == '.' && t[1] == '.' &&
+			   (t[2] == '/' || !t[2])) {
+			t += 2;
+			slash = strrchr(dir, '/');
+			if (slash)
+				*slash = '\0';
+		} else {
+			break;
+		}
+	}
+	if (asprintf(&out, "%s/%s", dir, t) < 0)
 		return NULL;
 	return out;
 }
