@@ -181,3 +181,36 @@ in_ns() {
 	shift
 	nsenter --net="/run/netns/$ns" -- "$@"
 }
+
+# rcfs_sbin_overlay: make the built mount.resolvconffs and resolvconffs
+# appear in /usr/sbin (/sbin), where mount(8) looks for mount.TYPE and
+# mount.fuse3 for the daemon, through an overlay that exists only in the
+# suite's private mount namespace.  From setup_file; undo with
+# rcfs_sbin_overlay_remove in teardown_file.  Exports RCFS_SBIN_OVERLAY.
+rcfs_sbin_overlay() {
+	local dir
+	dir=$(mktemp -d "/tmp/rcfs-sbin-$$-XXXXXX") || return 1
+	mkdir "$dir/upper" "$dir/work"
+	ln -s "$MOUNT_HELPER" "$dir/upper/mount.resolvconffs"
+	ln -s "$RESOLVCONFFS" "$dir/upper/resolvconffs"
+	mount -t overlay rcfs-sbin \
+		-o "lowerdir=/usr/sbin,upperdir=$dir/upper,workdir=$dir/work" \
+		/usr/sbin || { rm -rf "$dir"; return 1; }
+	export RCFS_SBIN_OVERLAY=$dir
+}
+
+rcfs_sbin_overlay_remove() {
+	[ -n "${RCFS_SBIN_OVERLAY:-}" ] || return 0
+	umount /usr/sbin && rm -rf "$RCFS_SBIN_OVERLAY"
+}
+
+# rcfs_daemon_pid MOUNTPOINT: the PID the daemon serving MOUNTPOINT
+# published in /run/resolvconffs/MAJOR:MINOR
+rcfs_daemon_pid() {
+	local p dev
+	p=$(rcfs_abspath "$1")
+	dev=$(awk -v p="$p" '$5 == p && $0 ~ / - fuse\.resolvconffs / { d = $3 }
+		END { print d }' /proc/self/mountinfo)
+	[ -n "$dev" ] || return 1
+	sed -n 's/^pid=//p' "/run/resolvconffs/$dev"
+}
