@@ -24,6 +24,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,20 @@ struct farm {
 	pid_t *pids;
 	char *stacks;
 };
+
+/* Asked to stop while building?  Checked between namespaces, since
+ * building ten thousand of them takes seconds. */
+static bool farm_stopped(const sigset_t *stop)
+{
+	sigset_t pending;
+
+	if (sigpending(&pending) < 0)
+		return false;
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(stop, sig) == 1 && sigismember(&pending, sig) == 1)
+			return true;
+	return false;
+}
 
 static int farm_named_path(const struct farm *f, unsigned long i,
 			   char *buf, size_t len)
@@ -110,7 +125,7 @@ static int farm_holder(void *arg)
  * namespaces here, one after another, is several times faster than
  * letting thousands of children unshare at once.
  */
-static int farm_add_anon(struct farm *f, int homefd)
+static int farm_add_anon(struct farm *f, int homefd, const sigset_t *stop)
 {
 	pid_t pid;
 	char *sp;
@@ -126,6 +141,8 @@ static int farm_add_anon(struct farm *f, int homefd)
 		return -errno;
 	}
 	for (; f->anon_made < f->anon; f->anon_made++) {
+		if (farm_stopped(stop))
+			return -EINTR;
 		if (unshare(CLONE_NEWNET) < 0)
 			return -errno;
 		sp = f->stacks + (f->anon_made + 1) * HOLDER_STACK;
@@ -209,6 +226,8 @@ int main(int argc, char *argv[])
 {
 	struct farm f = { .dir = "/run/netns", .prefix = "bench-" };
 	const char *list = NULL;
+	pid_t parent = getppid();
+	struct sigaction sa;
 	sigset_t sigs;
 	int homefd, opt, r, sig;
 
@@ -236,9 +255,18 @@ int main(int argc, char *argv[])
 	 * left behind by a signal that arrives while building. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGHUP);
+	/* A shell starts background jobs with SIGINT ignored: keep it so,
+	 * or Ctrl-C would pull the namespaces from under the benchmark
+	 * before the benchmark itself has stopped. */
+	sigaction(SIGINT, NULL, &sa);
+	if (sa.sa_handler != SIG_IGN)
+		sigaddset(&sigs, SIGINT);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	/* Never outlive the benchmark, however it ends. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		return 1;
 
 	f.pids = calloc(f.anon ? f.anon : 1, sizeof(*f.pids));
 	if (!f.pids)
@@ -250,6 +278,10 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	for (; f.named_made < f.named; f.named_made++) {
+		if (farm_stopped(&sigs)) {
+			r = 0;
+			goto out_clear;
+		}
 		r = farm_add_named(&f, f.named_made, homefd);
 		if (r < 0) {
 			fprintf(stderr, NSFARM_NAME ": cannot add namespace %s%lu "
@@ -258,7 +290,7 @@ int main(int argc, char *argv[])
 			goto out_clear;
 		}
 	}
-	r = farm_add_anon(&f, homefd);
+	r = farm_add_anon(&f, homefd, &sigs);
 	if (r < 0) {
 		fprintf(stderr, NSFARM_NAME ": cannot add anonymous namespaces: %s\n",
 			strerror(-r));
