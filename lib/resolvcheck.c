@@ -287,7 +287,10 @@ int rcfs_resolv_check(const char *text, struct rcfs_problems *ret)
 		p = nl ? nl + 1 : p + strlen(p);
 		if (at_end(skip_ws(l)))
 			continue;
-		if (keyword(&l, "nameserver")) {
+		/* res_init matches keywords at the start of the line only */
+		if (*l == ' ' || *l == '\t') {
+			r = add(ret, line, "line starts with a blank: glibc ignores it");
+		} else if (keyword(&l, "nameserver")) {
 			r = check_nameserver(&s, line, l);
 		} else if (keyword(&l, "search")) {
 			s.search_line = line;

@@ -115,3 +115,13 @@ load ../helpers/common
 	assert_equal "$status" 2
 	assert_equal "${stderr_lines[0]}" 'netnsctl: Invalid pid "self"'
 }
+
+@test "-j -p indents the JSON, -j alone prints one line" {
+	run "$NETNSCTL" -j list
+	assert_success
+	assert_equal "${#lines[@]}" 1
+	run "$NETNSCTL" -j -p list
+	assert_success
+	(( ${#lines[@]} > 3 ))
+	jq -e '.netns | length > 0' <<<"$output"
+}

@@ -300,3 +300,49 @@ make_editor() {
 	assert_success
 	jq -e '.mounts[0].warnings[] | select(test("lists only loopback nameservers"))' <<<"$output"
 }
+
+@test "set and edit check IPv6 scopes and IPv4 without one" {
+	run ctl set "$NS" nameserver fe80::1%2 2001:db8::53
+	assert_success
+	run --separate-stderr ctl set "$NS" nameserver 192.0.2.1%eth0
+	assert_failure 1
+	assert_equal "${stderr_lines[0]}" "netnsctl: $NS:2: invalid nameserver address \"192.0.2.1%eth0\""
+	run --separate-stderr ctl set "$NS" nameserver fe80::1%
+	assert_failure 1
+	assert_equal "${stderr_lines[0]}" "netnsctl: $NS:2: invalid nameserver address \"fe80::1%\""
+}
+
+@test "edit rejects a line glibc would ignore" {
+	make_editor 's/^nameserver/ nameserver/'
+	EDITOR="$RCFS_TMP/editor" run --separate-stderr ctl edit "$NS" </dev/null
+	assert_failure 1
+	assert_equal "${stderr_lines[0]}" "netnsctl: $NS:1: line starts with a blank: glibc ignores it"
+	assert_file_not_exists "$BACK/$NS.conf"
+}
+
+@test "edit does not overwrite a file changed while it was being edited" {
+	ctl set "$NS" nameserver 203.0.113.1
+	printf '#!/bin/sh\necho "nameserver 203.0.113.99" >%q\nsed -i s/203.0.113.1/203.0.113.2/ "$1"\n' \
+		"$BACK/$NS.conf" >"$RCFS_TMP/editor"
+	chmod +x "$RCFS_TMP/editor"
+	EDITOR="$RCFS_TMP/editor" run --separate-stderr ctl edit "$NS" </dev/null
+	assert_failure 1
+	[[ "${stderr_lines[0]}" == "netnsctl: \"$BACK/$NS.conf\" changed while you edited it: not saved, your version is in /"*"/resolv.conf" ]]
+	assert_equal "$(cat "$BACK/$NS.conf")" "nameserver 203.0.113.99"
+	# the user's version is kept where the message says
+	kept=${stderr_lines[0]##* is in }
+	grep -q 203.0.113.2 "$kept"
+	rm -r "$(dirname "$kept")"
+}
+
+@test "the dir layout: set creates the namespace's directory, rm removes it" {
+	rcfs_stop_daemon
+	rcfs_start_daemon -l dir "$BACK" "$MP"
+	run ctl set "$NS" nameserver 203.0.113.4
+	assert_success
+	assert_file_exists "$BACK/$NS/resolv.conf"
+	assert_equal "$(read_in "$NS")" "nameserver 203.0.113.4"
+	run ctl rm "$NS"
+	assert_success
+	assert_not_exists "$BACK/$NS"
+}
