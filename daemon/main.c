@@ -17,22 +17,11 @@
 
 #include "daemon.h"
 #include "mounts.h"
+#include "options.h"
 #include "paths.h"
 
 /* Exit statuses, as documented in resolvconffs(8). */
 #define EXIT_USAGE	2
-
-struct options {
-	struct rcfs_settings *s;
-	unsigned long mount_flags;
-	char kernel_opts[256];	/* passed to the kernel as is */
-	char *fsname;
-	bool detach;
-	bool debug;
-	bool clone_fd;
-	unsigned int threads;
-	int verbose;
-};
 
 static void usage(FILE *out)
 {
@@ -103,34 +92,16 @@ usage_error(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
-static const struct {
-	const char *name;
-	unsigned long set, clear;
-} mount_flag_names[] = {
-	{ "ro", MS_RDONLY, 0 },		{ "rw", 0, MS_RDONLY },
-	{ "nosuid", MS_NOSUID, 0 },	{ "suid", 0, MS_NOSUID },
-	{ "nodev", MS_NODEV, 0 },	{ "dev", 0, MS_NODEV },
-	{ "noexec", MS_NOEXEC, 0 },	{ "exec", 0, MS_NOEXEC },
-	{ "noatime", MS_NOATIME, 0 },	{ "atime", 0, MS_NOATIME },
-	{ "relatime", MS_RELATIME, 0 },	{ "norelatime", 0, MS_RELATIME },
-	{ "strictatime", MS_STRICTATIME, 0 },
-	{ "sync", MS_SYNCHRONOUS, 0 },	{ "async", 0, MS_SYNCHRONOUS },
-	{ "dirsync", MS_DIRSYNC, 0 },
-};
-
 static unsigned int parse_threads(const char *v)
 {
-	char *end;
-	long n;
+	unsigned int n;
 
-	errno = 0;
-	n = v ? strtol(v, &end, 10) : 0;
-	if (!v || errno || *end || n < 1 || n > 1024)
+	if (rcfs_threads_parse(v, &n) < 0)
 		usage_error("invalid number of threads: \"%s\"", v ? v : "");
-	return (unsigned int)n;
+	return n;
 }
 
-static void set_setting(struct options *o, const char *key, const char *value,
+static void set_setting(struct rcfs_options *o, const char *key, const char *value,
 			const char *what)
 {
 	int r = rcfs_settings_set(o->s, key, value);
@@ -143,70 +114,17 @@ static void set_setting(struct options *o, const char *key, const char *value,
 		usage_error("invalid value for %s", what);
 }
 
-/* One -o option: key or key=value. */
-static void parse_one(struct options *o, char *opt)
+static void parse_fuse_opts(struct rcfs_options *o, const char *list)
 {
-	char *value = strchr(opt, '=');
+	char *msg;
+	int r = rcfs_options_parse(o, list, &msg);
 
-	if (!*opt || rcfs_option_is_mount_only(opt))
-		return;
-	if (value)
-		*value++ = '\0';
-	for (size_t i = 0; i < sizeof(mount_flag_names) / sizeof(*mount_flag_names); i++) {
-		if (!value && !strcmp(opt, mount_flag_names[i].name)) {
-			o->mount_flags |= mount_flag_names[i].set;
-			o->mount_flags &= ~mount_flag_names[i].clear;
-			return;
-		}
-	}
-	if (rcfs_settings_known(opt) && strcmp(opt, "backing") &&
-	    strcmp(opt, "mountpoint")) {
-		char what[64];
-
-		snprintf(what, sizeof(what), "option \"%s\"", opt);
-		set_setting(o, opt, value, what);
-	} else if (!value && (!strcmp(opt, "allow_other") ||
-			      !strcmp(opt, "default_permissions"))) {
-		/* always on: the kernel, not us, checks permissions */
-	} else if (!value && !strcmp(opt, "detach")) {
-		o->detach = true;
-	} else if (!value && !strcmp(opt, "foreground")) {
-		o->detach = false;
-	} else if (!value && !strcmp(opt, "verbose")) {
-		o->verbose++;
-	} else if (!value && !strcmp(opt, "debug")) {
-		o->debug = true;
-	} else if (!value && !strcmp(opt, "clone_fd")) {
-		o->clone_fd = true;
-	} else if (!strcmp(opt, "threads")) {
-		o->threads = parse_threads(value);
-	} else if (value && !strcmp(opt, "fsname") && *value) {
-		free(o->fsname);
-		o->fsname = strdup(value);
-	} else if (value && !strcmp(opt, "max_read") && *value &&
-		   strspn(value, "0123456789") == strlen(value) &&
-		   strlen(value) < 12) {
-		snprintf(o->kernel_opts, sizeof(o->kernel_opts),
-			 ",max_read=%s", value);
-	} else {
-		if (value)
-			value[-1] = '=';
-		usage_error("unknown mount option \"%s\"", opt);
-	}
-}
-
-static void parse_fuse_opts(struct options *o, const char *list)
-{
-	char *copy = strdup(list), *save = NULL, *opt;
-
-	if (!copy) {
+	if (r == -ENOMEM || (r < 0 && !msg)) {
 		warnx_("out of memory");
 		exit(EXIT_FAILURE);
 	}
-	for (opt = strtok_r(copy, ",", &save); opt;
-	     opt = strtok_r(NULL, ",", &save))
-		parse_one(o, opt);
-	free(copy);
+	if (r < 0)
+		usage_error("%s", msg);	/* exits: msg goes with the process */
 }
 
 enum { OPT_MAP_HOST = 256 };
@@ -229,7 +147,7 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static void parse_args(struct options *o, int argc, char **argv)
+static void parse_args(struct rcfs_options *o, int argc, char **argv)
 {
 	int c;
 
@@ -455,7 +373,7 @@ static int check_setup(struct rcfs_daemon *d, const char *backing,
 	return 0;
 }
 
-static int do_mount(struct rcfs_daemon *d, const struct options *o,
+static int do_mount(struct rcfs_daemon *d, const struct rcfs_options *o,
 		    int fuse_fd)
 {
 	char target[64], data[512];
@@ -624,7 +542,7 @@ static void detach_done(int *pipe_fd, char status)
 int main(int argc, char **argv)
 {
 	static struct rcfs_daemon d;
-	struct options o = { .s = &d.settings, .threads = 16 };
+	struct rcfs_options o = { .s = &d.settings, .threads = 16 };
 	char *fargv[] = { argv[0], "-d", NULL };
 	struct fuse_args args = FUSE_ARGS_INIT(1, fargv);
 	struct fuse_loop_config *cfg = NULL;
@@ -723,7 +641,7 @@ out:
 	if (d.host_fd >= 0)
 		close(d.host_fd);
 	free(d.host_path);
-	free(o.fsname);
+	rcfs_options_free(&o);
 	rcfs_settings_free(&d.settings);
 	return status;
 }

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RCFS_OPTIONS_H
+#define RCFS_OPTIONS_H
+
+#include <stdbool.h>
+
+#include "settings.h"
+
+/* What the daemon's command line sets beyond the mapping settings. */
+struct rcfs_options {
+	struct rcfs_settings *s;
+	unsigned long mount_flags;	/* MS_* for mount(2) */
+	char kernel_opts[256];		/* passed to the kernel as is */
+	char *fsname;
+	bool detach;
+	bool debug;
+	bool clone_fd;
+	unsigned int threads;
+	int verbose;
+};
+
+/* A number of worker threads, 1 to 1024.  Returns 0 or -EINVAL. */
+int rcfs_threads_parse(const char *v, unsigned int *ret);
+
+/*
+ * Apply one -o list ("ro,default=/x,threads=4"), left to right: mount
+ * flags, settings (rcfs_settings_set), the daemon's own switches.
+ * Mount-only options (rcfs_option_is_mount_only) and empty items are
+ * skipped.  Stops at the first bad item.  Returns 0, -ENOMEM, or
+ * -EINVAL with *RET_MSG a malloc'd reason ("unknown mount option
+ * \"x\""), or NULL if even that could not be allocated.
+ */
+int rcfs_options_parse(struct rcfs_options *o, const char *list,
+		       char **ret_msg);
+
+/* Release what rcfs_options_parse() allocated; not O->s. */
+void rcfs_options_free(struct rcfs_options *o);
+
+#endif
