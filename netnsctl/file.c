@@ -520,10 +520,14 @@ int cmd_edit(struct ctl *c, int argc, char **argv)
 		goto out;
 	}
 	r = tmp_create(&tmp, c);
-	if (r == 0)
-		r = write_file(tmp.file, cur.text, cur.len);
 	if (r < 0) {
 		r = fail(1, "Cannot create a temporary file: %s", strerror(-r));
+		goto out;
+	}
+	r = write_file(tmp.file, cur.text, cur.len);
+	if (r < 0) {
+		r = fail(1, "Cannot write \"%s\": %s", tmp.file, strerror(-r));
+		tmp_remove(&tmp);
 		goto out;
 	}
 	do

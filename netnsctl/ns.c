@@ -94,6 +94,14 @@ static int list_row(struct ctl *c, struct libscols_table *tb,
 		char *text;
 
 		r = seen(c, ns->ino, &t, &st, &rv, &text);
+		/* one unreadable file must not hide the other namespaces */
+		if (r < 0 && r != -ENOMEM) {
+			warnx("Cannot read the file of network namespace %ju: %s",
+			      (uintmax_t)ns->ino, strerror(-r));
+			rcfs_resolv_free(&rv);
+			free(text);
+			return 0;
+		}
 		if (r == 0)
 			r = table_set(ln, L_FILE, "%s", file_state_name(st));
 		if (r == 0)
