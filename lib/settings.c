@@ -98,6 +98,10 @@ static int set_path(char **dst, const char *value)
 int rcfs_settings_set(struct rcfs_settings *s, const char *key,
 		      const char *value)
 {
+	/* The published state is one key=value a line: a newline in a
+	 * value would cut it, or add keys netnsctl then believes. */
+	if (value && strchr(value, '\n'))
+		return -EINVAL;
 	if (!strcmp(key, "extension")) {
 		if (!value || strchr(value, '/'))
 			return -EINVAL;
