@@ -92,7 +92,8 @@ static void usage(void)
 "  -N NS        mount in that mount namespace (a PID or a namespace file)\n"
 "  -t TYPE      resolvconffs or fuse.resolvconffs\n"
 "  -f           fake: check the command line, mount nothing\n"
-"  -v           print the daemon's command line\n"
+"  -v           print the daemon's command line (with -f: without\n"
+"               running it)\n"
 "  -s, -n       accepted for mount(8), no effect\n"
 "  -h, --help   print this help and exit\n"
 "  -V, --version  print the version and exit\n"
@@ -226,13 +227,10 @@ static const char *daemon_path(void)
 	return p && *p ? p : RCFS_DAEMON_PATH;
 }
 
-/* Start the daemon with its stderr on a pipe; returns its PID or -errno. */
-static pid_t daemon_start(const struct helper *h, int *ret_fd)
+/* The daemon's command line, in ARGV (8 entries). */
+static void daemon_argv(const struct helper *h, char **argv)
 {
-	const char *path = daemon_path();
-	char *argv[8];
-	int argc = 0, p[2];
-	pid_t pid;
+	int argc = 0;
 
 	argv[argc++] = RCFS_FSNAME;
 	if (h->opts_len) {
@@ -245,14 +243,30 @@ static pid_t daemon_start(const struct helper *h, int *ret_fd)
 	argv[argc++] = (char *)h->spec;
 	argv[argc++] = (char *)h->dir;
 	argv[argc] = NULL;
+}
 
-	if (h->verbose) {
-		printf(PROG ": running %s", path);
-		for (int i = 1; i < argc; i++)
-			printf(" %s", argv[i]);
-		putchar('\n');
-		fflush(stdout);
-	}
+static void print_command(const struct helper *h)
+{
+	char *argv[8];
+
+	daemon_argv(h, argv);
+	printf(PROG ": %s %s", h->fake ? "would run" : "running",
+	       daemon_path());
+	for (int i = 1; argv[i]; i++)
+		printf(" %s", argv[i]);
+	putchar('\n');
+	fflush(stdout);
+}
+
+/* Start the daemon with its stderr on a pipe; returns its PID or -errno. */
+static pid_t daemon_start(const struct helper *h, int *ret_fd)
+{
+	const char *path = daemon_path();
+	char *argv[8];
+	int p[2];
+	pid_t pid;
+
+	daemon_argv(h, argv);
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
 	pid = fork();
@@ -392,6 +406,8 @@ int main(int argc, char **argv)
 			return MNT_EX_FAIL;
 		}
 	}
+	if (h.verbose)
+		print_command(&h);
 	if (h.fake) {
 		free(h.opts);
 		return MNT_EX_SUCCESS;
