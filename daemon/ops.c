@@ -34,6 +34,7 @@ struct handle {
 	bool dirty;		/* written since the last commit */
 	bool committed;		/* rep.fd became the live file */
 	bool abandoned;		/* the writer died by a signal */
+	int write_error;	/* a write failed: never publish this copy */
 	bool append;
 	struct rcfs_replace rep;
 };
@@ -406,9 +407,19 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *data,
 		n = pwrite(h->fd, data, size, off);
 		if (n < 0)
 			r = -errno;
-		else
-			size = (size_t)n;
+		else if ((size_t)n < size)
+			/* the file system is full: the rest would fail */
+			h->write_error = ENOSPC;
+		size = n < 0 ? 0 : (size_t)n;
 	}
+	/*
+	 * The copy now lacks what the writer meant to write: publishing it
+	 * at close would replace the old file by a cut one (with O_TRUNC,
+	 * by an empty one; past the size limit, by its first MiB).  Keep
+	 * the old file; close reports the error.
+	 */
+	if (r < 0 && h->copy)
+		h->write_error = -r;
 	if (r == 0)
 		h->dirty = true;
 	pthread_mutex_unlock(&h->lock);
@@ -461,6 +472,8 @@ static int commit(struct handle *h)
 
 	if (!h->copy || !h->dirty || h->committed)
 		return 0;
+	if (h->write_error)
+		return -h->write_error;
 	r = rcfs_replace_commit(&h->rep);
 	if (r == 0) {
 		h->dirty = false;
@@ -475,10 +488,11 @@ static void op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct rcfs_daemon *d = daemon_of(req);
 	struct handle *h = handle_of(fi);
-	int r = 0;
+	int r = 0, write_error;
 
 	(void)ino;
 	pthread_mutex_lock(&h->lock);
+	write_error = h->write_error;
 	if (h->copy && h->dirty) {
 		if (killed_by_signal(d, fuse_req_ctx(req)->pid)) {
 			h->abandoned = true;
@@ -490,7 +504,7 @@ static void op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		}
 	}
 	pthread_mutex_unlock(&h->lock);
-	if (r < 0)
+	if (r < 0 && !write_error)	/* a failed write was reported */
 		log_msg(LOG_ERR, "cannot save a namespace's file: %s",
 			strerror(-r));
 	fuse_reply_err(req, -r);
@@ -521,7 +535,8 @@ static void op_release(fuse_req_t req, fuse_ino_t ino,
 	(void)ino;
 	/* a descriptor that was never flushed (passed away and dropped by
 	 * the kernel) still publishes, unless its writer was killed */
-	if (h->copy && h->dirty && !h->abandoned && commit(h) < 0)
+	if (h->copy && h->dirty && !h->abandoned && !h->write_error &&
+	    commit(h) < 0)
 		log_msg(LOG_ERR, "cannot save a namespace's file at release");
 	handle_free(h);
 	fuse_reply_err(req, 0);
