@@ -1,0 +1,91 @@
+#!/usr/bin/env bats
+# make install DESTDIR=…: every file where its program or shell looks for
+# it, nothing else, and uninstall takes it all away again.
+
+load ../helpers/common
+
+local_setup() {
+	ROOT=$RCFS_TMP/root
+}
+
+# make_var NAME: a variable of the build's Makefile, with prefix=/usr
+make_var() {
+	printf 'print-%%:\n\t@echo $($*)\n' |
+		make -s -C "$RCFS_BUILD" -f Makefile -f - prefix=/usr "print-$1"
+}
+
+install_tree() {
+	make -s -C "$RCFS_BUILD" install DESTDIR="$ROOT" prefix=/usr >/dev/null
+}
+
+# the installed files and links, relative to $ROOT, sorted
+installed() {
+	(cd "$ROOT" && find . \( -type f -o -type l \) | sed 's|^\./||' | sort)
+}
+
+@test "make install puts binaries, man pages and completions where they are looked for" {
+	install_tree
+	local sbin helper man bash zsh fish
+	sbin=$(make_var sbindir)
+	helper=$(make_var mounthelperdir)
+	man=$(make_var man8dir)
+	bash=$(make_var BASH_COMPLETION_DIR)
+	zsh=$(make_var ZSH_COMPLETION_DIR)
+	fish=$(make_var FISH_COMPLETION_DIR)
+	assert_equal "$sbin" /usr/sbin
+	assert_equal "$helper" /usr/sbin	# where mount(8) finds /sbin/mount.TYPE
+	assert_regex "$bash" '/bash-completion/completions$'
+	run installed
+	assert_output "$(printf '%s\n' \
+		"${sbin#/}/netnsctl" \
+		"${sbin#/}/resolvconffs" \
+		"${helper#/}/mount.resolvconffs" \
+		"${man#/}/mount.resolvconffs.8" \
+		"${man#/}/netnsctl.8" \
+		"${man#/}/resolvconffs.8" \
+		"${bash#/}/mount.resolvconffs" \
+		"${bash#/}/netnsctl" \
+		"${bash#/}/resolvconffs" \
+		"${zsh#/}/_netnsctl" \
+		"${zsh#/}/_resolvconffs" \
+		"${fish#/}/mount.resolvconffs.fish" \
+		"${fish#/}/netnsctl.fish" \
+		"${fish#/}/resolvconffs.fish" | sort)"
+	assert_file_executable "$ROOT$helper/mount.resolvconffs"
+	assert_file_executable "$ROOT$sbin/resolvconffs"
+	assert_file_executable "$ROOT$sbin/netnsctl"
+	# bash-completion loads mount.resolvconffs's completion by its name
+	assert_equal "$(readlink "$ROOT$bash/mount.resolvconffs")" resolvconffs
+}
+
+@test "the installed helper runs the daemon by its configured path, not PATH" {
+	install_tree
+	local sbin
+	sbin=$(printf 'print-%%:\n\t@echo $($*)\n' |
+		make -s -C "$RCFS_BUILD" -f Makefile -f - print-sbindir)
+	run env -u RESOLVCONFFS_DAEMON PATH=/nonexistent \
+		"$ROOT/usr/sbin/mount.resolvconffs" -fv /srv/backing /etc/resolv.conf -o nofail,ro
+	assert_success
+	assert_output "mount.resolvconffs: would run $sbin/resolvconffs -o ro --detach -- /srv/backing /etc/resolv.conf"
+}
+
+@test "the installed man pages are well-formed" {
+	install_tree
+	local page
+	for page in resolvconffs mount.resolvconffs netnsctl; do
+		run env LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l \
+			"$ROOT/usr/share/man/man8/$page.8"
+		assert_success
+		assert_line --partial "$page"
+		refute_output --partial 'warning:'
+	done
+}
+
+@test "make uninstall leaves nothing behind" {
+	install_tree
+	run installed
+	refute_output ''
+	make -s -C "$RCFS_BUILD" uninstall DESTDIR="$ROOT" prefix=/usr >/dev/null
+	run installed
+	assert_output ''
+}
