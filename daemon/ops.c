@@ -180,6 +180,11 @@ static int stat_visible(struct rcfs_daemon *d, const struct rcfs_target *t,
 	r = rcfs_backing_stat(d->map.backing_fd, t->rel, st);
 	if (r == -ENOENT && d->settings.default_file)
 		r = stat(d->settings.default_file, st) < 0 ? -errno : 0;
+	/* A directory or FIFO where the file should be: the kernel would
+	 * mark our one inode bad when its type changes, and every caller
+	 * in every namespace would get EIO until the unmount. */
+	if (r == 0 && !S_ISREG(st->st_mode))
+		r = -EINVAL;
 	return r;
 }
 
