@@ -34,6 +34,9 @@ teardown() {
 		local_teardown
 	fi
 	local pid m ns
+	if [ -f "$RCFS_TMP/.pids" ]; then
+		mapfile -t -O "${#RCFS_PIDS[@]}" RCFS_PIDS < "$RCFS_TMP/.pids"
+	fi
 	for pid in "${RCFS_PIDS[@]}"; do
 		kill -TERM "$pid" 2>/dev/null
 	done
@@ -66,7 +69,8 @@ rcfs_ns_add() {
 rcfs_anon_ns() {
 	unshare -n sleep 3600 >/dev/null 2>&1 &
 	local pid=$!
-	RCFS_PIDS+=("$pid")
+	# callers use $(rcfs_anon_ns): a subshell, so keep the PID in a file
+	echo "$pid" >> "$RCFS_TMP/.pids"
 	# wait until the child is in its own namespace
 	local deadline=$((SECONDS + 10))
 	while [ "$(stat -L -c %i /proc/$pid/ns/net 2>/dev/null)" = \
@@ -141,14 +145,17 @@ rcfs_wait_gone() {
 
 # rcfs_start_daemon ARGS...: start resolvconffs in the foreground (its last
 # argument is the mount point), wait for the mount; sets RCFS_DAEMON_PID.
-# Its stderr goes to $RCFS_TMP/daemon.log.
+# Its stderr goes to $RCFS_TMP/daemon.log.  RCFS_DAEMON_WRAPPER, when set,
+# is put in front of the daemon (valgrind ...); it must exec the daemon in
+# its own process, so that RCFS_DAEMON_PID is the daemon's.
 rcfs_start_daemon() {
 	local mp=${!#}
-	"$RESOLVCONFFS" "$@" 2>>"$RCFS_TMP/daemon.log" &
+	# shellcheck disable=SC2086 # the wrapper is a command line
+	${RCFS_DAEMON_WRAPPER:-} "$RESOLVCONFFS" "$@" 2>>"$RCFS_TMP/daemon.log" &
 	RCFS_DAEMON_PID=$!
 	RCFS_PIDS+=("$RCFS_DAEMON_PID")
 	RCFS_MOUNTS+=("$mp")
-	if ! rcfs_wait_for_mount "$mp" 10; then
+	if ! rcfs_wait_for_mount "$mp" "$([ -n "${RCFS_DAEMON_WRAPPER:-}" ] && echo 60 || echo 10)"; then
 		echo "resolvconffs did not mount $mp:" >&2
 		cat "$RCFS_TMP/daemon.log" >&2
 		return 1
@@ -213,4 +220,41 @@ rcfs_daemon_pid() {
 		END { print d }' /proc/self/mountinfo)
 	[ -n "$dev" ] || return 1
 	sed -n 's/^pid=//p' "/run/resolvconffs/$dev"
+}
+
+# ---- reliability: load, faults, hostile input ---------------------------
+RCFS_STRESS_BIN=$RCFS_BUILD/tests/helpers/rcfs-stress
+
+# rcfs_stress_full: RCFS_STRESS=full asks for the issue's full figures
+# (a million reads, 10,000 rewrites and namespaces); the default is a
+# smaller run that fits the CI's time.
+rcfs_stress_full() {
+	[ "${RCFS_STRESS:-}" = full ]
+}
+
+# rcfs_figure TEXT: print a figure into the TAP output
+rcfs_figure() {
+	echo "# figure: $*" >&3
+}
+
+# rcfs_proc_rss_kb PID, rcfs_proc_fds PID: memory and open descriptors
+rcfs_proc_rss_kb() {
+	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
+}
+
+rcfs_proc_fds() {
+	local fds=("/proc/$1/fd/"*)
+	echo "${#fds[@]}"
+}
+
+# rcfs_files DIR: every entry beneath DIR, one a line, sorted (to compare
+# a backing directory before and after)
+rcfs_files() {
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort)
+}
+
+# rcfs_sanitized: the binaries are built with AddressSanitizer (their
+# memory use then says nothing about ours)
+rcfs_sanitized() {
+	grep -q __asan_init "$RESOLVCONFFS" 2>/dev/null
 }
