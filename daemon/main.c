@@ -635,6 +635,8 @@ out:
 		fuse_loop_cfg_destroy(cfg);
 	if (se)
 		fuse_session_destroy(se);
+	/* fuse_session_new() may have copied the arguments */
+	fuse_opt_free_args(&args);
 	if (fuse_fd >= 0)
 		close(fuse_fd);
 	rcfs_map_close(&d.map);

@@ -24,6 +24,44 @@ static int sys_openat2(int dirfd, const char *path, struct open_how *how)
 	return (int)syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
 }
 
+/*
+ * Without openat2 (Linux < 5.6, valgrind): the same confinement by hand,
+ * one component at a time, none of them a symlink, "." or "..".
+ */
+static int open_beneath_walk(int dirfd, const char *rel, int flags,
+			     mode_t mode)
+{
+	char buf[PATH_MAX], *comp, *next;
+	int fd = dirfd, nfd;
+
+	if (strlen(rel) >= sizeof(buf) || rel[0] == '/')
+		return -EXDEV;
+	strcpy(buf, rel);
+	for (comp = buf; comp; comp = next) {
+		next = strchr(comp, '/');
+		if (next)
+			*next++ = '\0';
+		if (!strcmp(comp, "..") || !*comp) {
+			nfd = -EXDEV;
+		} else if (!strcmp(comp, ".") && !next) {
+			nfd = openat(fd, ".", flags | O_CLOEXEC, mode);
+			nfd = nfd < 0 ? -errno : nfd;
+		} else if (!strcmp(comp, ".")) {
+			continue;
+		} else {
+			nfd = openat(fd, comp, (next ? O_PATH | O_DIRECTORY :
+				     flags) | O_NOFOLLOW | O_CLOEXEC, mode);
+			nfd = nfd < 0 ? -errno : nfd;
+		}
+		if (fd != dirfd)
+			close(fd);
+		if (nfd < 0)
+			return nfd;
+		fd = nfd;
+	}
+	return fd == dirfd ? -EINVAL : fd;
+}
+
 int rcfs_backing_open(int dirfd, const char *rel, int flags, mode_t mode)
 {
 	struct open_how how = {
@@ -37,6 +75,8 @@ int rcfs_backing_open(int dirfd, const char *rel, int flags, mode_t mode)
 	do
 		fd = sys_openat2(dirfd, rel, &how);
 	while (fd < 0 && errno == EAGAIN);
+	if (fd < 0 && errno == ENOSYS)
+		return open_beneath_walk(dirfd, rel, (int)how.flags, how.mode);
 	return fd < 0 ? -errno : fd;
 }
 
