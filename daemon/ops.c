@@ -97,6 +97,10 @@ static int resolve(fuse_req_t req, struct rcfs_target *t)
 	/* 0: the caller is in a pid namespace we cannot see into */
 	if (ctx->pid <= 0)
 		return -EIO;
+	/* one fstat: a backing directory removed and made again is used */
+	if (rcfs_map_reopen_backing(&d->map) > 0)
+		log_msg(LOG_NOTICE, "backing directory %s was removed: opened "
+			"it again", d->settings.backing_dir);
 	r = rcfs_map_tid(&d->map, ctx->pid, t);
 	if (r < 0 && r != -ESRCH)
 		log_msg(LOG_ERR, "cannot map thread %d to a network namespace: %s",

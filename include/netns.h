@@ -39,6 +39,13 @@ struct rcfs_names;
 /* Returns 0 or -errno.  A missing directory is an empty map. */
 int rcfs_names_new(const char *netns_dir, struct rcfs_names **ret);
 void rcfs_names_free(struct rcfs_names *n);
+/*
+ * Watch the directory with inotify from a thread of its own, so that
+ * lookups of named namespaces need no stat (the daemon's hot path).
+ * Call after any fork.  Returns 0 or -errno (the map then keeps
+ * checking the directory at each lookup, which is just as correct).
+ */
+int rcfs_names_watch(struct rcfs_names *n);
 /* Force a re-read at the next lookup (SIGHUP). */
 void rcfs_names_invalidate(struct rcfs_names *n);
 /*
@@ -85,6 +92,14 @@ struct rcfs_target {
  * namespace of the calling thread.  Returns 0 or -errno. */
 int rcfs_map_open(struct rcfs_map *m, const struct rcfs_settings *s);
 void rcfs_map_close(struct rcfs_map *m);
+
+/*
+ * If the backing directory was removed (its link count is 0), open it
+ * again by its path, so that a directory made anew is used.  Keeps the
+ * descriptor's number: threads using it see the old or the new one.
+ * Returns 1 when reopened, 0 when nothing was to do, or -errno.
+ */
+int rcfs_map_reopen_backing(struct rcfs_map *m);
 
 /* Map namespace INO to its target.  Returns 0 or -errno. */
 int rcfs_map_ino(struct rcfs_map *m, ino_t ino, struct rcfs_target *ret);

@@ -11,7 +11,9 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -96,6 +98,12 @@ struct rcfs_names {
 	struct timespec settle_until;
 	struct name_entry *v;	/* sorted by ino, then name */
 	size_t n;
+	/* rcfs_names_watch(): an inotify watcher drops the map whenever the
+	 * directory changes, so a name found in the map needs no stat */
+	int watch_fd;
+	atomic_bool watching;
+	bool has_watcher;
+	pthread_t watcher;
 };
 
 static int cmp_entry(const void *a, const void *b)
@@ -274,14 +282,77 @@ int rcfs_names_new(const char *netns_dir, struct rcfs_names **ret)
 		return r;
 	}
 	pthread_rwlock_init(&n->lock, NULL);
+	n->watch_fd = -1;
 	*ret = n;
 	return 0;
+}
+
+static void *names_watcher(void *data)
+{
+	struct rcfs_names *n = data;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+
+	for (;;) {
+		ssize_t len = read(n->watch_fd, buf, sizeof(buf));
+		bool gone = len <= 0 && errno != EINTR;
+
+		for (char *p = buf; len > 0 && p < buf + len;) {
+			const struct inotify_event *ev = (const void *)p;
+
+			if (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF))
+				gone = true;
+			p += sizeof(*ev) + ev->len;
+		}
+		/* from now on every lookup checks the directory itself */
+		if (gone)
+			atomic_store(&n->watching, false);
+		rcfs_names_invalidate(n);
+		if (gone)
+			return NULL;
+	}
+}
+
+int rcfs_names_watch(struct rcfs_names *n)
+{
+	int r;
+
+	if (n->has_watcher)
+		return 0;
+	n->watch_fd = inotify_init1(IN_CLOEXEC);
+	if (n->watch_fd < 0)
+		return -errno;
+	if (inotify_add_watch(n->watch_fd, n->dir,
+			      IN_CREATE | IN_DELETE | IN_MOVED_FROM |
+			      IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF |
+			      IN_ONLYDIR) < 0)
+		goto fail;
+	atomic_store(&n->watching, true);
+	r = pthread_create(&n->watcher, NULL, names_watcher, n);
+	if (r) {
+		atomic_store(&n->watching, false);
+		errno = r;
+		goto fail;
+	}
+	n->has_watcher = true;
+	rcfs_names_invalidate(n);
+	return 0;
+fail:
+	r = -errno;
+	close(n->watch_fd);
+	n->watch_fd = -1;
+	return r;
 }
 
 void rcfs_names_free(struct rcfs_names *n)
 {
 	if (!n)
 		return;
+	if (n->has_watcher) {
+		pthread_cancel(n->watcher);
+		pthread_join(n->watcher, NULL);
+	}
+	if (n->watch_fd >= 0)
+		close(n->watch_fd);
 	entries_free(n->v, n->n);
 	pthread_rwlock_destroy(&n->lock);
 	free(n->dir);
@@ -323,6 +394,19 @@ int rcfs_names_lookup(struct rcfs_names *n, ino_t ino, char *buf, size_t len)
 	int r;
 
 	pthread_rwlock_rdlock(&n->lock);
+	/*
+	 * Watched, a name in the map is current: the watcher drops the map
+	 * at any change of the directory.  A miss may be a name given a
+	 * moment ago, before the watcher ran, or one not bound yet: look at
+	 * the directory then, as without a watcher.
+	 */
+	if (n->valid && atomic_load(&n->watching)) {
+		r = names_find(n, ino, buf, len);
+		if (r != 0) {
+			pthread_rwlock_unlock(&n->lock);
+			return r;
+		}
+	}
 	if (!names_stale(n, &st, &exists)) {
 		r = names_find(n, ino, buf, len);
 		pthread_rwlock_unlock(&n->lock);
@@ -485,6 +569,25 @@ int rcfs_map_open(struct rcfs_map *m, const struct rcfs_settings *s)
 fail:
 	r = -errno;
 	rcfs_map_close(m);
+	return r;
+}
+
+int rcfs_map_reopen_backing(struct rcfs_map *m)
+{
+	struct stat st;
+	int fd, r = 1;
+
+	if (m->backing_fd < 0 || fstat(m->backing_fd, &st) < 0 ||
+	    st.st_nlink > 0)
+		return 0;
+	fd = open(m->settings->backing_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* dup3 replaces the descriptor atomically; closing it and opening
+	 * anew would let another thread's openat() use a recycled number */
+	if (dup3(fd, m->backing_fd, O_CLOEXEC) < 0)
+		r = -errno;
+	close(fd);
 	return r;
 }
 
