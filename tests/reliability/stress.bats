@@ -1,0 +1,144 @@
+#!/usr/bin/env bats
+# Load and concurrency: many readers, rewriting writers and namespaces
+# that come and go never make a caller see an empty, half-written or
+# another namespace's file, and the daemon does not grow.
+#
+# RCFS_STRESS=full runs the issue's full figures (a million reads, 10,000
+# rewrites, 10,000 namespaces); the default is smaller and fits the CI.
+
+load ../helpers/common
+
+local_setup() {
+	rcfs_fixture
+	# on tmpfs: the test is about the daemon, not about how long the
+	# disk under /tmp takes to fsync
+	mount -t tmpfs -o size=64m rcfs-backing "$BACKING"
+	rcfs_track_mount "$BACKING"
+	NS=()
+	local i
+	for i in 1 2 3; do
+		NS+=("$(rcfs_name "s$i")")
+	done
+	rcfs_ns_add "${NS[@]}"
+	for i in 0 1 2; do
+		"$RCFS_STRESS_BIN" gen "${NS[i]}" 0 > "$BACKING/${NS[i]}.conf"
+	done
+	NSARGS=()
+	for i in 0 1 2; do
+		NSARGS+=("/run/netns/${NS[i]}:${NS[i]}")
+	done
+}
+
+# figure KEY LINE: the value of KEY=... in a helper's result line
+figure() {
+	sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<< "$2"
+}
+
+@test "4 readers in 3 namespaces see no empty, partial or foreign file while 2 writers rewrite them" {
+	local writes sets min_reads stop out wout i n
+	if rcfs_stress_full; then
+		writes=9000 sets=1000 min_reads=1000000
+	else
+		writes=1500 sets=150 min_reads=100000
+	fi
+	stop=$RCFS_TMP/stop
+	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
+
+	"$RCFS_STRESS_BIN" read -t 4 -n "$min_reads" -s "$stop" "$MP" \
+		"${NSARGS[@]}" > "$RCFS_TMP/read.out" 2>&1 &
+	local reader=$!
+	rcfs_track_pid "$reader"
+	# writer 1: through the mount, as an editor saves
+	"$RCFS_STRESS_BIN" write -n "$writes" "$MP" "${NSARGS[@]}" \
+		> "$RCFS_TMP/write.out" 2>&1 &
+	local writer=$!
+	rcfs_track_pid "$writer"
+	# writer 2: netnsctl set, the scripts' way
+	local set_failed=0
+	for ((i = 0; i < sets; i++)); do
+		n=${NS[i % 3]}
+		"$NETNSCTL" set "$n" nameserver "10.200.$((i / 250)).$((i % 250 + 1))" \
+			search "$n.test" >/dev/null 2>>"$RCFS_TMP/set.err" ||
+			set_failed=$((set_failed + 1))
+	done
+	wait "$writer"
+	local wstatus=$?
+	# the readers go on until they have done at least min_reads
+	touch "$stop"
+	wait "$reader"
+	local rstatus=$?
+	out=$(cat "$RCFS_TMP/read.out")
+	wout=$(cat "$RCFS_TMP/write.out")
+	rcfs_figure "readers: $out"
+	rcfs_figure "writer through the mount: $wout; netnsctl set: $sets runs, $set_failed failed"
+	rcfs_figure "rewrites: $((writes + sets)), bad reads: $(( $(figure empty "$out") + $(figure partial "$out") + $(figure foreign "$out") ))"
+	[ "$(figure empty "$out")" = 0 ]
+	[ "$(figure partial "$out")" = 0 ]
+	[ "$(figure foreign "$out")" = 0 ]
+	[ "$(figure errors "$out")" = 0 ]
+	[ "$rstatus" = 0 ]
+	[ "$wstatus" = 0 ]
+	[ "$set_failed" = 0 ] || { cat "$RCFS_TMP/set.err"; false; }
+	# every file is whole at the end, and is its own namespace's
+	for n in "${NS[@]}"; do
+		run "$RCFS_STRESS_BIN" check "$n" "$BACKING/$n.conf"
+		assert_output ok
+	done
+	kill -0 "$RCFS_DAEMON_PID"
+}
+
+# churn_named PREFIX N: N named namespaces, each read once and deleted
+churn_named() {
+	local i n
+	for ((i = 0; i < $2; i++)); do
+		n=$(rcfs_name "$1-$i")
+		ip netns add "$n" || return 1
+		"$SETNS_CAT" "/run/netns/$n" "$MP" > /dev/null || return 1
+		ip netns delete "$n" || return 1
+	done
+}
+
+@test "10,000 namespaces made and destroyed under load leave the daemon's memory and descriptors as they were" {
+	local count named stop rss0 fd0 th0 rss1 fd1 th1 out
+	if rcfs_stress_full; then
+		count=10000 named=500
+	else
+		count=1000 named=20
+	fi
+	stop=$RCFS_TMP/stop
+	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
+	"$RCFS_STRESS_BIN" read -t 4 -n 0 -s "$stop" "$MP" "${NSARGS[@]}" \
+		> "$RCFS_TMP/read.out" 2>&1 &
+	local reader=$!
+	rcfs_track_pid "$reader"
+	# warm up: the worker threads and their arenas exist from here on
+	run "$RCFS_STRESS_BIN" churn -n 300 -j 4 "$MP"
+	assert_success
+	churn_named warm 5
+	rss0=$(rcfs_proc_rss_kb "$RCFS_DAEMON_PID")
+	fd0=$(rcfs_proc_fds "$RCFS_DAEMON_PID")
+	th0=$(ls "/proc/$RCFS_DAEMON_PID/task" | wc -l)
+
+	run "$RCFS_STRESS_BIN" churn -n "$count" -j 4 "$MP"
+	assert_success
+	out=$output
+	# named ones too: the daemon's name map grows and shrinks
+	churn_named churn "$named"
+	touch "$stop"
+	wait "$reader"
+	local rstatus=$?
+	rss1=$(rcfs_proc_rss_kb "$RCFS_DAEMON_PID")
+	fd1=$(rcfs_proc_fds "$RCFS_DAEMON_PID")
+	th1=$(ls "/proc/$RCFS_DAEMON_PID/task" | wc -l)
+	rcfs_figure "anonymous namespaces: $out; named: $named"
+	rcfs_figure "readers meanwhile: $(cat "$RCFS_TMP/read.out")"
+	rcfs_figure "daemon RSS ${rss0} kB -> ${rss1} kB, fds $fd0 -> $fd1, threads $th0 -> $th1"
+	[ "$rstatus" = 0 ]
+	[ "$fd1" -le $((fd0 + fd0 / 10)) ]
+	if rcfs_sanitized; then
+		# ASan's quarantine keeps freed memory on purpose
+		rcfs_figure "RSS not compared: sanitizer build"
+	else
+		[ "$rss1" -le $((rss0 + rss0 / 10)) ]
+	fi
+}
