@@ -34,6 +34,7 @@ struct handle {
 	bool dirty;		/* written since the last commit */
 	bool committed;		/* rep.fd became the live file */
 	bool abandoned;		/* the writer died by a signal */
+	bool written;		/* a write or truncate came through it */
 	int write_error;	/* a write failed: never publish this copy */
 	bool append;
 	struct rcfs_replace rep;
@@ -430,7 +431,7 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *data,
 	if (r < 0 && h->copy)
 		h->write_error = -r;
 	if (r == 0)
-		h->dirty = true;
+		h->dirty = h->written = true;
 	pthread_mutex_unlock(&h->lock);
 	if (r < 0)
 		fuse_reply_err(req, -r);
@@ -508,7 +509,10 @@ static void op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 			log_msg(LOG_NOTICE, "writer %d died by a signal: "
 				"its changes were discarded",
 				(int)fuse_req_ctx(req)->pid);
-		} else {
+		} else if (h->written) {
+			/* A shell opens with O_TRUNC, dup2()s to stdout and
+			 * closes the original before writing: that flush must
+			 * not publish the empty copy.  Unwritten: release. */
 			r = commit(h);
 		}
 	}
@@ -647,7 +651,7 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 			if (r == 0 && ftruncate(h->fd, attr->st_size) < 0)
 				r = -errno;
 			if (r == 0)
-				h->dirty = true;
+				h->dirty = h->written = true;
 		} else {
 			r = truncate_target(d, &t, attr->st_size);
 		}
