@@ -599,6 +599,12 @@ int main(int argc, char **argv)
 		rcfs_layout_name(d.settings.layout),
 		rcfs_host_kind_name(d.host_kind));
 	detach_done(&ready_pipe, 0);
+	/* after the fork: the watcher is a thread */
+	r = rcfs_names_watch(d.map.names);
+	if (r < 0)
+		log_msg(d.verbose ? LOG_INFO : LOG_DEBUG,
+			"not watching %s (%s): checking it at each request",
+			d.settings.netns_dir, strerror(-r));
 
 	cfg = fuse_loop_cfg_create();
 	if (!cfg) {
