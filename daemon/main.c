@@ -285,6 +285,45 @@ static char *link_target(const char *link)
 	return out;
 }
 
+/*
+ * Whether PATH is the file that LINK, a symlink, leads to.  mount(8)
+ * resolves symlinks in the mount point before it runs a helper, so
+ * `mount -t resolvconffs DIR /etc/resolv.conf` (or a line in fstab)
+ * arrives here as the DNS manager's own file in /run: mounted on, the
+ * manager's next rename(2) onto it would fail with EBUSY.
+ */
+static bool behind_symlink(const char *path, const char *link)
+{
+	struct stat l, a, b;
+
+	if (!strcmp(path, link) || lstat(link, &l) < 0 || !S_ISLNK(l.st_mode))
+		return false;
+	if (stat(link, &a) < 0 || stat(path, &b) < 0)
+		return false;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/*
+ * PATH relative to the working directory, made absolute: the default,
+ * the host file and the netns directory are opened again at requests,
+ * after a detach has changed to "/", and netnsctl reads them from the
+ * published state.  Symlinks are kept: they are read live.
+ */
+static int make_absolute(char **path)
+{
+	char cwd[PATH_MAX], *abs;
+
+	if (!*path || **path == '/')
+		return 0;
+	if (!getcwd(cwd, sizeof(cwd)))
+		return -errno;
+	if (asprintf(&abs, "%s/%s", strcmp(cwd, "/") ? cwd : "", *path) < 0)
+		return -ENOMEM;
+	free(*path);
+	*path = abs;
+	return 0;
+}
+
 static int fail(const char *what, const char *path, int err)
 {
 	warnx_("%s \"%s\": %s", what, path, strerror(err));
@@ -297,7 +336,17 @@ static int check_setup(struct rcfs_daemon *d, const char *backing,
 {
 	struct rcfs_settings *s = &d->settings;
 	struct stat st;
-	int fd;
+	int fd, r;
+
+	r = make_absolute(&s->default_file);
+	if (!r)
+		r = make_absolute(&s->host_file);
+	if (!r)
+		r = make_absolute(&s->netns_dir);
+	if (!r)
+		r = make_absolute(&s->procfs);
+	if (r < 0)
+		return fail("cannot resolve", "the working directory", -r);
 
 	if (stat(backing, &st) < 0)
 		return fail("cannot access backing directory", backing, errno);
@@ -317,6 +366,17 @@ static int check_setup(struct rcfs_daemon *d, const char *backing,
 	s->mountpoint = abspath_nofollow(mountpoint);
 	if (!s->mountpoint)
 		return fail("cannot resolve mount point", mountpoint, errno);
+	if (S_ISREG(st.st_mode) && behind_symlink(s->mountpoint, RCFS_MOUNTPOINT)) {
+		warnx_("\"%s\" is the file the symlink %s leads to: "
+		       "mounting over the symlink", s->mountpoint,
+		       RCFS_MOUNTPOINT);
+		free(s->mountpoint);
+		s->mountpoint = strdup(RCFS_MOUNTPOINT);
+		if (!s->mountpoint || lstat(s->mountpoint, &st) < 0 ||
+		    !S_ISLNK(st.st_mode))
+			return fail("cannot access mount point", RCFS_MOUNTPOINT,
+				    s->mountpoint ? errno : ENOMEM);
+	}
 
 	if (s->default_file) {
 		fd = open(s->default_file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
