@@ -345,8 +345,10 @@ static int check_setup(struct rcfs_daemon *d, const char *backing,
 		r = make_absolute(&s->netns_dir);
 	if (!r)
 		r = make_absolute(&s->procfs);
-	if (r < 0)
-		return fail("cannot resolve", "the working directory", -r);
+	if (r < 0) {
+		warnx_("cannot get the working directory: %s", strerror(-r));
+		return -1;
+	}
 
 	if (stat(backing, &st) < 0)
 		return fail("cannot access backing directory", backing, errno);
