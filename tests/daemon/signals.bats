@@ -109,3 +109,31 @@ stops_on() {
 	run cat "$MP"
 	assert_output "$HOST_CONTENT"
 }
+
+@test "-D returns once mounted and relative paths keep working detached" {
+	local pid state
+	printf 'nameserver 10.51.0.1\n' > "$RCFS_TMP/host.conf"
+	# relative paths: the detached daemon has changed to /
+	(cd "$RCFS_TMP" && exec "$RESOLVCONFFS" -D -d default.conf \
+		-H host.conf backing mp)
+	rcfs_track_mount "$MP"
+	rcfs_is_mounted "$MP"
+	pid=$(rcfs_daemon_pid "$MP")
+	rcfs_track_pid "$pid"
+	kill -0 "$pid"
+	run in_ns "$NS" cat "$MP"
+	assert_output 'nameserver 10.50.0.1'
+	run unshare -n cat "$MP"
+	assert_success
+	assert_output "$(cat "$DEFAULT")"
+	run cat "$MP"
+	assert_output 'nameserver 10.51.0.1'
+	# netnsctl finds the same files through the published state
+	state=$(state_file "$MP")
+	run grep -x "default=$DEFAULT" "$state"
+	assert_success
+	kill -TERM "$pid"
+	rcfs_wait_gone "$pid" 10
+	run ! rcfs_is_mounted "$MP"
+	assert_file_not_exists "$state"
+}
