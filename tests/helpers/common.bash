@@ -67,7 +67,7 @@ rcfs_ns_add() {
 # rcfs_anon_ns: start a process in a new anonymous network namespace;
 # prints its PID (ended at teardown).  Its namespace: /proc/PID/ns/net.
 rcfs_anon_ns() {
-	unshare -n sleep 3600 >/dev/null 2>&1 &
+	unshare -n sleep 3600 </dev/null >/dev/null 2>&1 3>&- &
 	local pid=$!
 	# callers use $(rcfs_anon_ns): a subshell, so keep the PID in a file
 	echo "$pid" >> "$RCFS_TMP/.pids"
@@ -151,7 +151,7 @@ rcfs_wait_gone() {
 rcfs_start_daemon() {
 	local mp=${!#}
 	# shellcheck disable=SC2086 # the wrapper is a command line
-	${RCFS_DAEMON_WRAPPER:-} "$RESOLVCONFFS" "$@" 2>>"$RCFS_TMP/daemon.log" &
+	${RCFS_DAEMON_WRAPPER:-} "$RESOLVCONFFS" "$@" 2>>"$RCFS_TMP/daemon.log" 3>&- &
 	RCFS_DAEMON_PID=$!
 	RCFS_PIDS+=("$RCFS_DAEMON_PID")
 	RCFS_MOUNTS+=("$mp")
