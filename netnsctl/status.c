@@ -4,6 +4,7 @@
  * manager, and what would break.
  */
 #include <errno.h>
+#include <glob.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,6 +50,43 @@ static const char *detect_manager(const char *host_source)
 			return managers[i].name;
 	}
 	return NULL;
+}
+
+/*
+ * Whether NetworkManager is set to rewrite /etc/resolv.conf in place
+ * (rc-manager=file): it writes /run/NetworkManager/resolv.conf whatever
+ * the mode, so that file alone does not mean a rename.  The last
+ * setting read wins, in NetworkManager's order: the main file, then
+ * the conf.d directories (file names in byte order; close enough to its
+ * own merge of the three directories for this one key).
+ */
+static bool nm_writes_in_place(void)
+{
+	static const char *const files[] = {
+		"/usr/lib/NetworkManager/conf.d/*.conf",
+		"/run/NetworkManager/conf.d/*.conf",
+		"/etc/NetworkManager/NetworkManager.conf",
+		"/etc/NetworkManager/conf.d/*.conf",
+	};
+	bool in_place = false;
+	glob_t g;
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+		if (glob(files[i], 0, NULL, &g) != 0)
+			continue;
+		for (size_t j = 0; j < g.gl_pathc; j++) {
+			FILE *f = fopen(g.gl_pathv[j], "re");
+			char line[256], v[64];
+
+			while (f && fgets(line, sizeof(line), f))
+				if (sscanf(line, " rc-manager = %63[^ \t\n#]", v) == 1)
+					in_place = !strcmp(v, "file");
+			if (f)
+				fclose(f);
+		}
+		globfree(&g);
+	}
+	return in_place;
 }
 
 enum { T_MOUNTPOINT, T_BACKING, T_LAYOUT, T_EXTENSION, T_DEFAULT,
@@ -110,7 +148,8 @@ static void check(const struct rcfs_daemon_info *d, const char *manager,
 			warn_add(w, "default file %s lists only loopback nameservers: unreachable from other namespaces",
 				 s->default_file);
 	}
-	if (manager && d->host_kind && !strcmp(d->host_kind, "original"))
+	if (manager && d->host_kind && !strcmp(d->host_kind, "original") &&
+	    !(!strcmp(manager, "NetworkManager") && nm_writes_in_place()))
 		warn_add(w, "%s is a regular file mount point, but %s replaces it by rename(2), which fails with EBUSY: make it a symlink to the manager's file and mount over the symlink (or use NetworkManager's rc-manager=file)",
 			 d->mountpoint, manager);
 }
