@@ -23,6 +23,7 @@ local_teardown() {
 	rcfs_release
 	rcfs_etc_resolv_restore
 	rm -rf /run/NetworkManager
+	rm -f "/etc/NetworkManager/conf.d/$(rcfs_name rc).conf"
 }
 
 @test "mv over a regular-file mount point fails with EBUSY and changes nothing" {
@@ -102,4 +103,21 @@ local_teardown() {
 	row=$(jq -c '.mounts[] | select(.mountpoint == "/etc/resolv.conf")' <<<"$output")
 	assert_equal "$(jq -r '.manager // "none"' <<<"$row")" none
 	assert_equal "$(jq -c .warnings <<<"$row")" '[]'
+}
+
+@test "netnsctl status does not warn when NetworkManager is set to rc-manager=file" {
+	mkdir -p /run/NetworkManager /etc/NetworkManager/conf.d
+	printf 'nameserver 192.0.2.45\n' >/run/NetworkManager/resolv.conf
+	printf '[main]\nrc-manager=file\n' >"/etc/NetworkManager/conf.d/$(rcfs_name rc).conf"
+	rcfs_start_daemon -d "$DEFAULT" "$BACK" /etc/resolv.conf
+	run --separate-stderr "$NETNSCTL" -j status
+	assert_success
+	local row
+	row=$(jq -c '.mounts[] | select(.mountpoint == "/etc/resolv.conf")' <<<"$output")
+	assert_equal "$(jq -r .manager <<<"$row")" NetworkManager
+	assert_equal "$(jq -c .warnings <<<"$row")" '[]'
+	# and with the setting gone, the warning is back
+	rm "/etc/NetworkManager/conf.d/$(rcfs_name rc).conf"
+	run --separate-stderr "$NETNSCTL" -j status
+	jq -e '.mounts[0].warnings[] | select(test("EBUSY"))' <<<"$output"
 }
