@@ -258,3 +258,9 @@ rcfs_files() {
 rcfs_sanitized() {
 	grep -q __asan_init "$RESOLVCONFFS" 2>/dev/null
 }
+
+# Sanitizer builds: libfuse cancels its worker threads at exit
+# (pthread_cancel), and a cancelled thread's stack keeps
+# AddressSanitizer's redzones; ASan's own teardown of the thread's signal
+# stack then reports a stack-buffer-overflow that is not ours.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-use_sigaltstack=0:detect_leaks=1}
