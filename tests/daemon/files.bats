@@ -163,3 +163,27 @@ local_setup() {
 	run stat -c '%a %u %g' "$BACKING/$NS1.conf"
 	assert_output '604 4321 8765'
 }
+
+@test "the backing file's owner and mode decide who may write" {
+	chmod 0755 "$RCFS_TMP"
+	printf 'nameserver 10.39.0.1\n' > "$BACKING/$NS1.conf"
+	chown 1234:1234 "$BACKING/$NS1.conf"
+	chmod 0644 "$BACKING/$NS1.conf"
+	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
+	# anyone may read (allow_other), only the owner may write
+	run in_ns "$NS1" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		cat "$MP"
+	assert_output 'nameserver 10.39.0.1'
+	run in_ns "$NS1" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		sh -c "echo 'nameserver 10.39.0.2' > '$MP'"
+	assert_failure
+	assert_output --partial 'Permission denied'
+	run cat "$BACKING/$NS1.conf"
+	assert_output 'nameserver 10.39.0.1'
+	in_ns "$NS1" setpriv --reuid=1234 --regid=1234 --clear-groups \
+		sh -c "echo 'nameserver 10.39.0.3' > '$MP'"
+	run cat "$BACKING/$NS1.conf"
+	assert_output 'nameserver 10.39.0.3'
+	run stat -c '%u %a' "$BACKING/$NS1.conf"
+	assert_output '1234 644'
+}

@@ -24,6 +24,13 @@ local_setup() {
 	rcfs_start_daemon -p '' -d "$DEFAULT" "$BACKING" "$MP"
 	run in_ns "$NS" cat "$MP"
 	assert_output 'nameserver 10.21.0.2'
+	# and a write goes to the bare key too
+	rm "$BACKING/$NS"
+	in_ns "$NS" sh -c "echo 'nameserver 10.21.0.4' > '$MP'"
+	run cat "$BACKING/$NS"
+	assert_output 'nameserver 10.21.0.4'
+	run cat "$BACKING/$NS.conf"
+	assert_output 'nameserver 10.21.0.1'
 }
 
 @test "-p other serves BACKING/NAME.other" {
