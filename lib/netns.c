@@ -235,8 +235,10 @@ static int names_reload(struct rcfs_names *n, const struct stat *st,
 		entries_free(c.v, c.n);
 		return r;
 	}
-	/* one entry per inode: the first name in byte order */
-	qsort(c.v, c.n, sizeof(*c.v), cmp_entry);
+	/* one entry per inode: the first name in byte order (qsort's
+	 * array may not be NULL, even when empty) */
+	if (c.n > 1)
+		qsort(c.v, c.n, sizeof(*c.v), cmp_entry);
 	for (size_t i = 0; i < c.n; i++) {
 		if (out && c.v[out - 1].ino == c.v[i].ino) {
 			free(c.v[i].name);
@@ -477,7 +479,8 @@ int rcfs_names_foreach(const char *netns_dir,
 		return r;
 	r = scan_dir(netns_dir, nsfs, collect_all, &c);
 	if (r == 0) {
-		qsort(c.v, c.n, sizeof(*c.v), cmp_name);
+		if (c.n > 1)
+			qsort(c.v, c.n, sizeof(*c.v), cmp_name);
 		for (size_t i = 0; i < c.n && !r; i++)
 			r = fn(c.v[i].name, c.v[i].ino,
 			       rcfs_name_is_safe(c.v[i].name), data);
