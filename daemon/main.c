@@ -151,7 +151,8 @@ static void parse_args(struct rcfs_options *o, int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "p:d:P:n:l:H:o:Dft:vVh", longopts,
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":p:d:P:n:l:H:o:Dft:vVh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -197,10 +198,19 @@ static void parse_args(struct rcfs_options *o, int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			exit(EXIT_SUCCESS);
+		/* our messages, not getopt's: it would name argv[0] */
+		case ':':
+			if (strncmp(argv[optind - 1], "--", 2))
+				usage_error("option \"-%c\" needs an argument",
+					    optopt);
+			usage_error("option \"%s\" needs an argument",
+				    argv[optind - 1]);
 		default:
-			fputs("Try 'resolvconffs --help' for more information.\n",
-			      stderr);
-			exit(EXIT_USAGE);
+			if (optopt)
+				usage_error("unknown option \"-%c\"", optopt);
+			usage_error("unknown option \"%.*s\"",
+				    (int)strcspn(argv[optind - 1], "="),
+				    argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 2)

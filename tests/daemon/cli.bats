@@ -76,8 +76,8 @@ assert_nothing_mounted() {
 }
 
 @test "an unknown option is a usage error" {
-	refuse 2 "unrecognized option '--bogus'" --bogus "$BACKING" "$MP"
-	refuse 2 "invalid option -- 'Z'" -Z "$BACKING" "$MP"
+	refuse 2 'resolvconffs: unknown option "--bogus"' --bogus "$BACKING" "$MP"
+	refuse 2 'resolvconffs: unknown option "-Z"' -Z "$BACKING" "$MP"
 }
 
 @test "an unknown -o option is a usage error" {
@@ -101,7 +101,8 @@ assert_nothing_mounted() {
 @test "missing arguments are a usage error" {
 	refuse 2 'expected BACKING_DIR and MOUNTPOINT'
 	refuse 2 'expected BACKING_DIR and MOUNTPOINT' "$BACKING"
-	refuse 2 'requires an argument' "$BACKING" "$MP" -d
+	refuse 2 'option "-d" needs an argument' "$BACKING" "$MP" -d
+	refuse 2 'option "--layout" needs an argument' "$BACKING" "$MP" --layout
 	refuse 2 'empty BACKING_DIR or MOUNTPOINT' "$BACKING" ''
 }
 
