@@ -98,10 +98,6 @@ static int resolve(fuse_req_t req, struct rcfs_target *t)
 	/* 0: the caller is in a pid namespace we cannot see into */
 	if (ctx->pid <= 0)
 		return -EIO;
-	/* one fstat: a backing directory removed and made again is used */
-	if (rcfs_map_reopen_backing(&d->map) > 0)
-		log_msg(LOG_NOTICE, "backing directory %s was removed: opened "
-			"it again", d->settings.backing_dir);
 	r = rcfs_map_tid(&d->map, ctx->pid, t);
 	if (r < 0 && r != -ESRCH)
 		log_msg(LOG_ERR, "cannot map thread %d to a network namespace: %s",
@@ -131,12 +127,30 @@ static int open_path(const char *path, int flags)
 	return fd;
 }
 
+/*
+ * Whether a lookup that failed with R failed because the backing
+ * directory was removed, and a directory made anew at its path is now
+ * used.  Checked only after a failure, to keep the fstat off the hot
+ * path.
+ */
+static bool backing_recovered(struct rcfs_daemon *d, int r)
+{
+	if (r != -ENOENT || rcfs_map_reopen_backing(&d->map) <= 0)
+		return false;
+	log_msg(LOG_NOTICE, "backing directory %s was removed: opened it "
+		"again", d->settings.backing_dir);
+	return true;
+}
+
 static int open_backing(struct rcfs_daemon *d, const char *rel, int flags)
 {
 	struct stat st;
 	int fd;
 
 	fd = rcfs_backing_open(d->map.backing_fd, rel, flags | O_NONBLOCK, 0);
+	if (backing_recovered(d, fd))
+		fd = rcfs_backing_open(d->map.backing_fd, rel,
+				       flags | O_NONBLOCK, 0);
 	if (fd < 0)
 		return fd;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -183,6 +197,8 @@ static int stat_visible(struct rcfs_daemon *d, const struct rcfs_target *t,
 		return stat(d->host_path, st) < 0 ? -errno : 0;
 	}
 	r = rcfs_backing_stat(d->map.backing_fd, t->rel, st);
+	if (backing_recovered(d, r))
+		r = rcfs_backing_stat(d->map.backing_fd, t->rel, st);
 	if (r == -ENOENT && d->settings.default_file)
 		r = stat(d->settings.default_file, st) < 0 ? -errno : 0;
 	/* A directory or FIFO where the file should be: the kernel would
