@@ -11,11 +11,11 @@ local_setup() {
 # make_var NAME: a variable of the build's Makefile, with prefix=/usr
 make_var() {
 	printf 'print-%%:\n\t@echo $($*)\n' |
-		make -s -C "$RCFS_BUILD" -f Makefile -f - prefix=/usr "print-$1"
+		make -s --no-print-directory -C "$RCFS_BUILD" -f Makefile -f - prefix=/usr "print-$1"
 }
 
 install_tree() {
-	make -s -C "$RCFS_BUILD" install DESTDIR="$ROOT" prefix=/usr >/dev/null
+	make -s --no-print-directory -C "$RCFS_BUILD" install DESTDIR="$ROOT" prefix=/usr >/dev/null
 }
 
 # the installed files and links, relative to $ROOT, sorted
@@ -62,7 +62,7 @@ installed() {
 	install_tree
 	local sbin
 	sbin=$(printf 'print-%%:\n\t@echo $($*)\n' |
-		make -s -C "$RCFS_BUILD" -f Makefile -f - print-sbindir)
+		make -s --no-print-directory -C "$RCFS_BUILD" -f Makefile -f - print-sbindir)
 	run env -u RESOLVCONFFS_DAEMON PATH=/nonexistent \
 		"$ROOT/usr/sbin/mount.resolvconffs" -fv /srv/backing /etc/resolv.conf -o nofail,ro
 	assert_success
@@ -85,7 +85,7 @@ installed() {
 	install_tree
 	run installed
 	refute_output ''
-	make -s -C "$RCFS_BUILD" uninstall DESTDIR="$ROOT" prefix=/usr >/dev/null
+	make -s --no-print-directory -C "$RCFS_BUILD" uninstall DESTDIR="$ROOT" prefix=/usr >/dev/null
 	run installed
 	assert_output ''
 }
