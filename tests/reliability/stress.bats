@@ -38,6 +38,9 @@ figure() {
 	local writes sets min_reads stop out wout i n
 	if rcfs_stress_full; then
 		writes=9000 sets=1000 min_reads=1000000
+	elif rcfs_sanitized; then
+		# a sanitizer build serves a few hundred requests a second
+		writes=300 sets=30 min_reads=10000
 	else
 		writes=1500 sets=150 min_reads=100000
 	fi
@@ -102,6 +105,8 @@ churn_named() {
 	local count named stop rss0 fd0 th0 rss1 fd1 th1 out
 	if rcfs_stress_full; then
 		count=10000 named=500
+	elif rcfs_sanitized; then
+		count=200 named=5
 	else
 		count=1000 named=20
 	fi
