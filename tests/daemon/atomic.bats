@@ -78,7 +78,7 @@ gen_run() {
 	gen_run writer "$MP" 0 0
 
 	gen_run reader "$MP" "$RCFS_TMP/stop" > "$RCFS_TMP/reader.out" \
-		2> "$RCFS_TMP/reader.err" &
+		2> "$RCFS_TMP/reader.err" 3>&- &
 	reader=$!
 	rcfs_track_pid "$reader"
 	run gen_run writer "$MP" 1 "$writes"

@@ -31,7 +31,7 @@ dns_start() {
 		--address="/$PROBE/$answer" \
 		--pid-file="$RCFS_TMP/dnsmasq-$tag.pid" \
 		--log-facility="$RCFS_TMP/dnsmasq-$tag.log" \
-		>/dev/null 2>&1 &
+		>/dev/null 2>&1 3>&- &
 	pid=$!
 	rcfs_track_pid "$pid"
 	# nsenter execs dnsmasq: $! is the server, which writes its pid file

@@ -24,7 +24,7 @@ local_setup() {
 	# a reader that opened the file before a rename reads what it opened
 	mkfifo "$RCFS_TMP/ready" "$RCFS_TMP/go"
 	in_ns "$NS1" sh -c "exec 4< '$MP'; echo ready > '$RCFS_TMP/ready'; \
-		cat '$RCFS_TMP/go' >/dev/null; cat <&4 > '$RCFS_TMP/out'" &
+		cat '$RCFS_TMP/go' >/dev/null; cat <&4 > '$RCFS_TMP/out'" 3>&- &
 	local reader=$!
 	rcfs_track_pid "$reader"
 	run cat "$RCFS_TMP/ready"

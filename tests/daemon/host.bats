@@ -91,7 +91,7 @@ local_setup() {
 	mkdir "$RCFS_TMP/run"
 	ln -s "$RCFS_TMP/run/stub.conf" "$link"
 	# not rcfs_start_daemon: its wait stats the mount point as the host
-	"$RESOLVCONFFS" -d "$DEFAULT" "$BACKING" "$link" 2>>"$RCFS_TMP/daemon.log" &
+	"$RESOLVCONFFS" -d "$DEFAULT" "$BACKING" "$link" 2>>"$RCFS_TMP/daemon.log" 3>&- &
 	rcfs_track_pid $!
 	rcfs_track_mount "$link"
 	local deadline=$((SECONDS + 10))

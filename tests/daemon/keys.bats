@@ -89,7 +89,7 @@ local_teardown() {
 	ns=$(rcfs_name a)
 	rcfs_ns_add "$ns"
 	# a process keeps the namespace alive once its name is gone
-	nsenter --net="/run/netns/$ns" sleep 3600 &
+	nsenter --net="/run/netns/$ns" sleep 3600 3>&- &
 	pid=$!
 	rcfs_track_pid "$pid"
 	ino=$(stat -L -c %i "/run/netns/$ns")

@@ -98,10 +98,10 @@ resolved_replace() {
 	named_log=$RCFS_TMP/named.log
 	anon_log=$RCFS_TMP/anon.log
 	in_ns "$ns" bash -c "$(rcfs_reader_script)" reader \
-		"$RCFS_TMP/stop" own >"$named_log" 2>&1 &
+		"$RCFS_TMP/stop" own >"$named_log" 2>&1 3>&- &
 	rcfs_track_pid $!
 	nsenter -t "$anon" -n bash -c "$(rcfs_reader_script)" reader \
-		"$RCFS_TMP/stop" default >"$anon_log" 2>&1 &
+		"$RCFS_TMP/stop" default >"$anon_log" 2>&1 3>&- &
 	rcfs_track_pid $!
 	rcfs_poll 10 grep -q started "$named_log"
 	rcfs_poll 10 grep -q started "$anon_log"
@@ -181,7 +181,7 @@ resolved_replace() {
 	rcfs_ns_add "$ns"
 	printf 'nameserver 198.51.100.8\n' >"$BACK/$ns.conf"
 	rm -f "$STUB"
-	"$RESOLVCONFFS" -d "$UPLINK" "$BACK" /etc/resolv.conf 2>>"$RCFS_TMP/daemon.log" &
+	"$RESOLVCONFFS" -d "$UPLINK" "$BACK" /etc/resolv.conf 2>>"$RCFS_TMP/daemon.log" 3>&- &
 	RCFS_DAEMON_PID=$!
 	rcfs_track_pid "$RCFS_DAEMON_PID"
 	rcfs_track_mount /etc/resolv.conf
@@ -245,7 +245,7 @@ resolved_replace() {
 }
 
 @test "the daemon handed the stub's path (as mount(8) hands it) mounts over the symlink" {
-	"$RESOLVCONFFS" -d "$UPLINK" "$BACK" "$STUB" 2>>"$RCFS_TMP/daemon.log" &
+	"$RESOLVCONFFS" -d "$UPLINK" "$BACK" "$STUB" 2>>"$RCFS_TMP/daemon.log" 3>&- &
 	rcfs_track_pid $!
 	rcfs_track_mount /etc/resolv.conf
 	rcfs_track_mount "$STUB"

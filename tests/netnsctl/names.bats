@@ -84,7 +84,7 @@ local_setup() {
 }
 
 @test "identify names the namespace of a process in a named namespace" {
-	ip netns exec "$NS" sleep 600 &
+	ip netns exec "$NS" sleep 600 3>&- &
 	pid=$!
 	for _ in $(seq 100); do
 		[[ $(stat -L -c %i /proc/$pid/ns/net) == $(stat -L -c %i "/run/netns/$NS") ]] && break
