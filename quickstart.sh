@@ -6,7 +6,9 @@
 #                              /etc/resolv.conf files, inside a private mount
 #                              namespace: the host's files are not touched
 #   ./quickstart.sh --install  the same build, then `make install` (prefix /usr)
-#   ./quickstart.sh --test     the same build, then the whole test suite
+#   ./quickstart.sh --test     the same build, then the whole test suite, and
+#                              the core tests again under ASan and UBSan with
+#                              a short fuzz run (FUZZ_SECONDS each, default 10)
 #
 # Exit status: 0 success, 1 failure, 2 usage.
 set -euo pipefail
@@ -26,7 +28,7 @@ case "${1:-}" in
 --install) mode=install ;;
 --test) mode=test ;;
 -h|--help)
-	sed -n '2,12s/^# \{0,1\}//p' "$0"
+	sed -n '2,14s/^# \{0,1\}//p' "$0"
 	exit 0 ;;
 *)
 	echo "quickstart.sh: unknown argument \"$1\" (try --help)" >&2
@@ -41,6 +43,32 @@ cd "$(dirname "$0")"
 src=$(pwd)
 
 step() { printf '\n==> %s\n' "$*"; }
+
+# The whole suite on this build, then the core tests again on a build with
+# ASan and UBSan and a short run of every fuzz target.  The last line adds
+# up both: "N passed, N failed, N skipped".
+SANITIZED_TESTS=(tests/daemon/mapping.bats tests/daemon/files.bats
+	tests/daemon/atomic.bats tests/daemon/keys.bats tests/netnsctl/files.bats)
+run_tests() {
+	local log status=0 p=0 f=0 s=0 line
+	log=$(mktemp /tmp/resolvconffs-tests-XXXXXX)
+	step "Running the test suite"
+	make -s check 2>&1 | tee "$log" || status=1
+	step "Sanitizers (ASan, UBSan) and fuzzing"
+	FUZZ_SECONDS=${FUZZ_SECONDS:-10} tests/sanitize /tmp/resolvconffs-san \
+		"${SANITIZED_TESTS[@]}" 2>&1 | tee -a "$log" || status=1
+	while read -r line; do
+		set -- $line
+		p=$((p + $1)) f=$((f + $3)) s=$((s + ${5:-0}))
+	done < <(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tr -d ',')
+	rm -f "$log"
+	# a build or fuzz failure has no test line of its own
+	[ "$status" -eq 0 ] || [ "$f" -gt 0 ] || f=1
+	echo
+	echo "$p passed, $f failed, $s skipped"
+	[ "$status" -eq 0 ] && [ "$f" -eq 0 ]
+	exit
+}
 
 step "Installing build and test dependencies"
 export DEBIAN_FRONTEND=noninteractive
@@ -59,8 +87,7 @@ install)
 	echo "Installed. See README.md, 'Mounting at boot', for the fstab line."
 	exit 0 ;;
 test)
-	step "Running the test suite"
-	exec make -s check ;;
+	run_tests ;;
 esac
 
 step "Demonstration (in a private mount namespace; the host is not touched)"
