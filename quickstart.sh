@@ -18,7 +18,7 @@ PACKAGES=(
 	fuse3 libfuse3-dev libmnl-dev libsmartcols-dev
 	iproute2 util-linux procps
 	bats bats-assert bats-support bats-file
-	dnsmasq-base jq bash-completion zsh fish
+	dnsmasq-base jq bash-completion zsh fish man-db
 	clang libclang-rt-14-dev valgrind
 )
 

@@ -666,11 +666,12 @@ int main(int argc, char **argv)
 
 	if (our_mount_dev(&d, dev, sizeof(dev)))
 		publish_state(&d, dev);
+	detach_done(&ready_pipe, 0);
+	/* after detaching: mount(8) prints nothing on success */
 	log_msg(LOG_INFO, "serving %s from %s (%s layout, host: %s)",
 		d.settings.mountpoint, d.settings.backing_dir,
 		rcfs_layout_name(d.settings.layout),
 		rcfs_host_kind_name(d.host_kind));
-	detach_done(&ready_pipe, 0);
 	/* after the fork: the watcher is a thread */
 	r = rcfs_names_watch(d.map.names);
 	if (r < 0)
