@@ -19,6 +19,11 @@ struct rcfs_resolv {
 	size_t n_options;
 };
 
+/* resolv.conf's lexical rules, as res_init applies them: blanks are
+ * spaces and tabs; a word ends at a blank or the end of the line. */
+const char *rcfs_resolv_skip_ws(const char *p);
+size_t rcfs_resolv_word_len(const char *p);
+
 /* Parse TEXT.  Returns 0 or -ENOMEM; unknown lines are skipped. */
 int rcfs_resolv_parse(const char *text, struct rcfs_resolv *ret);
 void rcfs_resolv_free(struct rcfs_resolv *r);

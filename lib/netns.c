@@ -128,6 +128,25 @@ struct scan_ctx {
 	bool unsettled;
 };
 
+static int entries_push(struct scan_ctx *c, const char *name, ino_t ino)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		struct name_entry *v = realloc(c->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		c->v = v;
+		c->cap = cap;
+	}
+	c->v[c->n].ino = ino;
+	c->v[c->n].name = strdup(name);
+	if (!c->v[c->n].name)
+		return -ENOMEM;
+	c->n++;
+	return 0;
+}
+
 /* Read DIR: every entry with its nsfs inode.  Entries that are not nsfs
  * (not bound yet) set UNSETTLED.  CB gets every entry. */
 static int scan_dir(const char *dir, dev_t nsfs,
@@ -171,21 +190,7 @@ static int collect(const char *name, const struct stat *st, bool is_ns,
 	}
 	if (!rcfs_name_is_safe(name))
 		return 0;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct name_entry *v = realloc(c->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		c->v = v;
-		c->cap = cap;
-	}
-	c->v[c->n].ino = st->st_ino;
-	c->v[c->n].name = strdup(name);
-	if (!c->v[c->n].name)
-		return -ENOMEM;
-	c->n++;
-	return 0;
+	return entries_push(c, name, st->st_ino);
 }
 
 static bool same_dir(const struct stat *a, const struct stat *b)
@@ -430,33 +435,14 @@ int rcfs_names_lookup(struct rcfs_names *n, ino_t ino, char *buf, size_t len)
 	return r;
 }
 
-struct foreach_ctx {
-	struct name_entry *v;
-	size_t n, cap;
-};
-
 static int collect_all(const char *name, const struct stat *st, bool is_ns,
 		       void *data)
 {
-	struct foreach_ctx *c = data;
+	struct scan_ctx *c = data;
 
 	if (!is_ns)
 		return 0;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct name_entry *v = realloc(c->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		c->v = v;
-		c->cap = cap;
-	}
-	c->v[c->n].ino = st->st_ino;
-	c->v[c->n].name = strdup(name);
-	if (!c->v[c->n].name)
-		return -ENOMEM;
-	c->n++;
-	return 0;
+	return entries_push(c, name, st->st_ino);
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -470,7 +456,7 @@ int rcfs_names_foreach(const char *netns_dir,
 				 void *data),
 		       void *data)
 {
-	struct foreach_ctx c = { 0 };
+	struct scan_ctx c = { 0 };
 	dev_t nsfs = 0;
 	int r;
 

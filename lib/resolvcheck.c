@@ -149,21 +149,6 @@ static bool domain_valid(const char *d, size_t len)
 	return true;
 }
 
-static const char *skip_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return p;
-}
-
-static size_t word_len(const char *p)
-{
-	size_t n = 0;
-
-	while (p[n] && p[n] != ' ' && p[n] != '\t' && p[n] != '\n')
-		n++;
-	return n;
-}
 
 static bool at_end(const char *p)
 {
@@ -194,8 +179,8 @@ static int check_nameserver(struct state *s, unsigned int line, const char *p)
 	size_t len;
 	int r;
 
-	p = skip_ws(p);
-	len = word_len(p);
+	p = rcfs_resolv_skip_ws(p);
+	len = rcfs_resolv_word_len(p);
 	if (at_end(p))
 		return add(s->p, line, "nameserver without an address");
 	if (len >= sizeof(addr) ||
@@ -213,7 +198,7 @@ static int check_nameserver(struct state *s, unsigned int line, const char *p)
 		if (r < 0)
 			return r;
 	}
-	p = skip_ws(p + len);
+	p = rcfs_resolv_skip_ws(p + len);
 	if (!at_end(p))
 		return add(s->p, line, "text after the nameserver address is ignored");
 	return 0;
@@ -225,8 +210,8 @@ static int check_search(struct state *s, unsigned int line, const char *p,
 	unsigned int n = 0;
 	int r;
 
-	for (p = skip_ws(p); !at_end(p); p = skip_ws(p)) {
-		size_t len = word_len(p);
+	for (p = rcfs_resolv_skip_ws(p); !at_end(p); p = rcfs_resolv_skip_ws(p)) {
+		size_t len = rcfs_resolv_word_len(p);
 
 		if (!domain_valid(p, len)) {
 			r = add(s->p, line, "invalid %s domain \"%.*s\"",
@@ -254,8 +239,8 @@ static int check_options(struct state *s, unsigned int line, const char *p)
 {
 	int r;
 
-	for (p = skip_ws(p); !at_end(p); p = skip_ws(p)) {
-		size_t len = word_len(p);
+	for (p = rcfs_resolv_skip_ws(p); !at_end(p); p = rcfs_resolv_skip_ws(p)) {
+		size_t len = rcfs_resolv_word_len(p);
 		char opt[64];
 
 		if (len >= sizeof(opt) ||
@@ -285,7 +270,7 @@ int rcfs_resolv_check(const char *text, struct rcfs_problems *ret)
 
 		line++;
 		p = nl ? nl + 1 : p + strlen(p);
-		if (at_end(skip_ws(l)))
+		if (at_end(rcfs_resolv_skip_ws(l)))
 			continue;
 		/* res_init matches keywords at the start of the line only */
 		if (*l == ' ' || *l == '\t') {
@@ -303,10 +288,10 @@ int rcfs_resolv_check(const char *text, struct rcfs_problems *ret)
 		} else if (keyword(&l, "sortlist")) {
 			continue;
 		} else {
-			size_t len = word_len(skip_ws(l));
+			size_t len = rcfs_resolv_word_len(rcfs_resolv_skip_ws(l));
 
 			r = add(ret, line, "unknown keyword \"%.*s\"",
-				(int)(len > 64 ? 64 : len), skip_ws(l));
+				(int)(len > 64 ? 64 : len), rcfs_resolv_skip_ws(l));
 		}
 	}
 	if (r == 0 && s.search_line && s.domain_line)

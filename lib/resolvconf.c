@@ -33,6 +33,22 @@ static void free_list(char **v, size_t n)
 	free(v);
 }
 
+const char *rcfs_resolv_skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+size_t rcfs_resolv_word_len(const char *p)
+{
+	size_t n = 0;
+
+	while (p[n] && p[n] != ' ' && p[n] != '\t' && p[n] != '\n')
+		n++;
+	return n;
+}
+
 void rcfs_resolv_free(struct rcfs_resolv *r)
 {
 	if (!r)
@@ -43,30 +59,15 @@ void rcfs_resolv_free(struct rcfs_resolv *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static const char *skip_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\t')
-		p++;
-	return p;
-}
-
-static size_t word_len(const char *p)
-{
-	size_t n = 0;
-
-	while (p[n] && p[n] != ' ' && p[n] != '\t' && p[n] != '\n')
-		n++;
-	return n;
-}
 
 /* Words after a keyword, up to the end of the line (or a comment). */
 static int push_words(const char *p, char ***v, size_t *n, size_t max)
 {
 	int r;
 
-	for (p = skip_ws(p); *p && *p != '\n' && *p != '#' && *p != ';';
-	     p = skip_ws(p)) {
-		size_t len = word_len(p);
+	for (p = rcfs_resolv_skip_ws(p); *p && *p != '\n' && *p != '#' && *p != ';';
+	     p = rcfs_resolv_skip_ws(p)) {
+		size_t len = rcfs_resolv_word_len(p);
 
 		if (!max || *n < max) {
 			r = push(v, n, p, len);
@@ -100,9 +101,9 @@ int rcfs_resolv_parse(const char *text, struct rcfs_resolv *ret)
 
 		p = nl ? nl + 1 : p + strlen(p);
 		if (keyword(&line, "nameserver")) {
-			line = skip_ws(line);
+			line = rcfs_resolv_skip_ws(line);
 			r = push(&ret->nameservers, &ret->n_nameservers, line,
-				 word_len(line));
+				 rcfs_resolv_word_len(line));
 		} else if (keyword(&line, "search")) {
 			free_list(ret->search, ret->n_search);
 			ret->search = NULL;
