@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define PROG "resolvconffs"
+#include "c.h"
 #include "daemon.h"
 #include "mounts.h"
 #include "options.h"
@@ -68,29 +70,7 @@ static void usage(FILE *out)
 "Exit status: 0 success, 1 failure, 2 bad usage.\n", out);
 }
 
-static void __attribute__((format(printf, 1, 2))) warnx_(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("resolvconffs: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("resolvconffs: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'resolvconffs --help' for more information.\n", stderr);
-	exit(EXIT_USAGE);
-}
+#define usage_error(...) usage_error_status(EXIT_USAGE, __VA_ARGS__)
 
 static unsigned int parse_threads(const char *v)
 {

@@ -26,6 +26,7 @@
 #include "settings.h"
 
 #define PROG "mount.resolvconffs"
+#include "c.h"
 
 /* Exit statuses as mount(8) documents them for helpers. */
 #define MNT_EX_SUCCESS	0
@@ -53,29 +54,7 @@ struct helper {
 	bool verbose;
 };
 
-static void __attribute__((format(printf, 1, 2))) warnx_(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(PROG ": ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry '" PROG " --help' for more information.\n", stderr);
-	exit(MNT_EX_USAGE);
-}
+#define usage_error(...) usage_error_status(MNT_EX_USAGE, __VA_ARGS__)
 
 static void usage(void)
 {
