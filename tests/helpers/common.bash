@@ -33,9 +33,22 @@ teardown() {
 	if declare -F local_teardown >/dev/null; then
 		local_teardown
 	fi
-	local pid m ns
+	local ns
+	rcfs_end_started
+	for ns in "${RCFS_NETNS[@]}"; do
+		ip netns delete "$ns" 2>/dev/null
+	done
+	rm -rf "$RCFS_TMP"
+}
+
+# rcfs_end_started: end every process the test started and unmount every
+# mount it made, newest first.  Teardown calls it; a test that must put
+# back what was under a mount before teardown can call it sooner.
+rcfs_end_started() {
+	local pid m i
 	if [ -f "$RCFS_TMP/.pids" ]; then
 		mapfile -t -O "${#RCFS_PIDS[@]}" RCFS_PIDS < "$RCFS_TMP/.pids"
+		rm -f "$RCFS_TMP/.pids"
 	fi
 	for pid in "${RCFS_PIDS[@]}"; do
 		kill -TERM "$pid" 2>/dev/null
@@ -49,10 +62,8 @@ teardown() {
 			umount -l "$m" 2>/dev/null || break
 		done
 	done
-	for ns in "${RCFS_NETNS[@]}"; do
-		ip netns delete "$ns" 2>/dev/null
-	done
-	rm -rf "$RCFS_TMP"
+	RCFS_PIDS=()
+	RCFS_MOUNTS=()
 }
 
 # rcfs_ns_add NAME...: ip netns add, removed at teardown

@@ -54,21 +54,7 @@ rcfs_etc_resolv_restore() {
 # teardown (which comes after local_teardown), so that local_teardown can
 # put back what was under the mounts.
 rcfs_release() {
-	local pid m i
-	for pid in "${RCFS_PIDS[@]}"; do
-		kill -TERM "$pid" 2>/dev/null
-	done
-	for pid in "${RCFS_PIDS[@]}"; do
-		rcfs_wait_gone "$pid" 5 || kill -KILL "$pid" 2>/dev/null
-	done
-	for ((i = ${#RCFS_MOUNTS[@]} - 1; i >= 0; i--)); do
-		m=${RCFS_MOUNTS[i]}
-		while rcfs_is_mounted "$m"; do
-			umount -l "$m" 2>/dev/null || break
-		done
-	done
-	RCFS_PIDS=()
-	RCFS_MOUNTS=()
+	rcfs_end_started
 }
 
 # rcfs_mount_helper_ready: mount(8) can run the built mount.resolvconffs
