@@ -27,6 +27,10 @@ struct rcfs_daemon {
 	char *host_path;	/* RCFS_HOST_SYMLINK / RCFS_HOST_FILE */
 	int verbose;
 	volatile sig_atomic_t reload;	/* SIGHUP seen */
+	/* stat() answers per namespace, current while the watch's
+	 * generation has not moved (see stat_caller) */
+	struct rcfs_watch *watch;
+	struct rcfs_attrcache *attrs;
 };
 
 /* daemon/ops.c */

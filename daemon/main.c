@@ -21,6 +21,8 @@
 #include "mounts.h"
 #include "options.h"
 #include "paths.h"
+#include "attrcache.h"
+#include "watch.h"
 
 /* Exit statuses, as documented in resolvconffs(8). */
 #define EXIT_USAGE	2
@@ -536,6 +538,69 @@ static void on_sighup(int sig)
 		the_daemon->reload = 1;
 }
 
+static void on_watch_change(void *data)
+{
+	struct rcfs_daemon *d = data;
+
+	rcfs_names_invalidate(d->map.names);
+}
+
+static int watch_add_all(struct rcfs_daemon *d)
+{
+	const struct rcfs_settings *s = &d->settings;
+	char fdpath[PATH_MAX];
+	int r;
+
+	r = rcfs_watch_dir(d->watch, s->netns_dir, false);
+	if (r == 0 && s->backing_dir)
+		r = rcfs_watch_dir(d->watch, s->backing_dir,
+				   s->layout == RCFS_LAYOUT_DIR);
+	if (r == 0 && s->default_file)
+		r = rcfs_watch_file(d->watch, s->default_file);
+	if (r < 0)
+		return r;
+	switch (d->host_kind) {
+	case RCFS_HOST_ORIGINAL:
+		/* hidden under the mount: watched through our descriptor */
+		snprintf(fdpath, sizeof(fdpath), "%s/self/fd/%d", s->procfs,
+			 d->host_fd);
+		return rcfs_watch_inode(d->watch, fdpath);
+	case RCFS_HOST_SYMLINK:
+	case RCFS_HOST_FILE:
+		return rcfs_watch_file(d->watch, d->host_path);
+	case RCFS_HOST_MAPPED:
+		break;
+	}
+	return 0;
+}
+
+/*
+ * Watch everything that stat() answers depend on, so that they can be
+ * kept until one changes.  Without the watch every request looks
+ * everything up, which is just as correct and slower.
+ */
+static void watch_start(struct rcfs_daemon *d)
+{
+	int r;
+
+	r = rcfs_attrcache_new(RCFS_ATTRCACHE_SLOTS, &d->attrs);
+	if (r == 0)
+		r = rcfs_watch_new(&d->watch);
+	if (r == 0)
+		r = watch_add_all(d);
+	if (r == 0)
+		r = rcfs_watch_start(d->watch, on_watch_change, d);
+	if (r == 0) {
+		rcfs_names_set_watch(d->map.names, d->watch);
+		return;
+	}
+	log_msg(d->verbose ? LOG_INFO : LOG_DEBUG,
+		"not watching for changes (%s): looking everything up at "
+		"each request", strerror(-r));
+	rcfs_watch_free(d->watch);
+	d->watch = NULL;
+}
+
 /* Detach: the parent exits with the child's verdict, so whoever started
  * us (mount(8)) knows whether the mount is live. */
 static int detach_start(int *ret_pipe)
@@ -653,11 +718,7 @@ int main(int argc, char **argv)
 		rcfs_layout_name(d.settings.layout),
 		rcfs_host_kind_name(d.host_kind));
 	/* after the fork: the watcher is a thread */
-	r = rcfs_names_watch(d.map.names);
-	if (r < 0)
-		log_msg(d.verbose ? LOG_INFO : LOG_DEBUG,
-			"not watching %s (%s): checking it at each request",
-			d.settings.netns_dir, strerror(-r));
+	watch_start(&d);
 
 	cfg = fuse_loop_cfg_create();
 	if (!cfg) {
@@ -698,6 +759,8 @@ out:
 	fuse_opt_free_args(&args);
 	if (fuse_fd >= 0)
 		close(fuse_fd);
+	rcfs_watch_free(d.watch);
+	rcfs_attrcache_free(d.attrs);
 	rcfs_map_close(&d.map);
 	if (d.host_fd >= 0)
 		close(d.host_fd);

@@ -21,10 +21,12 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "attrcache.h"
 #include "backing.h"
 #include "daemon.h"
 #include "paths.h"
 #include "resolvconf.h"
+#include "watch.h"
 
 struct handle {
 	pthread_mutex_t lock;
@@ -82,32 +84,66 @@ void rcfs_check_default(struct rcfs_daemon *d)
 			"which other network namespaces cannot reach", def);
 }
 
-/* The caller's target.  A request's pid is the calling thread's id. */
-static int resolve(fuse_req_t req, struct rcfs_target *t)
+/* SIGHUP: read the names again, check the default file again. */
+static void check_reload(struct rcfs_daemon *d)
+{
+	if (!d->reload)
+		return;
+	d->reload = 0;
+	rcfs_names_invalidate(d->map.names);
+	rcfs_watch_touch(d->watch);
+	rcfs_check_default(d);
+	log_msg(LOG_INFO, "reloaded namespace names and default file");
+}
+
+/* The caller's network namespace.  A request's pid is the calling
+ * thread's id. */
+static int caller_netns(fuse_req_t req, ino_t *ret_ino)
 {
 	struct rcfs_daemon *d = daemon_of(req);
-	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	pid_t pid = fuse_req_ctx(req)->pid;
 	int r;
 
-	if (d->reload) {
-		d->reload = 0;
-		rcfs_names_invalidate(d->map.names);
-		rcfs_check_default(d);
-		log_msg(LOG_INFO, "reloaded namespace names and default file");
-	}
+	check_reload(d);
 	/* 0: the caller is in a pid namespace we cannot see into */
-	if (ctx->pid <= 0)
+	if (pid <= 0)
 		return -EIO;
-	r = rcfs_map_tid(&d->map, ctx->pid, t);
+	r = rcfs_netns_of_tid(d->map.procfd, pid, ret_ino);
 	if (r < 0 && r != -ESRCH)
-		log_msg(LOG_ERR, "cannot map thread %d to a network namespace: %s",
-			(int)ctx->pid, strerror(-r));
-	if (r == 0 && d->verbose)
+		log_msg(LOG_ERR, "cannot find the network namespace of "
+			"thread %d: %s", (int)pid, strerror(-r));
+	return r;
+}
+
+/* What namespace INO of the request's caller sees. */
+static int map_caller(fuse_req_t req, ino_t ino, struct rcfs_target *t)
+{
+	struct rcfs_daemon *d = daemon_of(req);
+	pid_t pid = fuse_req_ctx(req)->pid;
+	int r;
+
+	r = rcfs_map_ino(&d->map, ino, t);
+	if (r < 0)
+		log_msg(LOG_ERR, "cannot map network namespace %ju of "
+			"thread %d: %s", (uintmax_t)ino, (int)pid,
+			strerror(-r));
+	else if (d->verbose)
 		log_msg(LOG_DEBUG, "thread %d: netns %ju -> %s%s",
-			(int)ctx->pid, (uintmax_t)t->ino,
+			(int)pid, (uintmax_t)ino,
 			t->kind == RCFS_TARGET_HOST ? "host" : "key ",
 			t->kind == RCFS_TARGET_HOST ? "" : t->key);
 	return r;
+}
+
+static int resolve(fuse_req_t req, struct rcfs_target *t)
+{
+	ino_t ino;
+	int r;
+
+	r = caller_netns(req, &ino);
+	if (r < 0)
+		return r;
+	return map_caller(req, ino, t);
 }
 
 /* Open a file by an administrator's path (host source, default): any
@@ -235,11 +271,43 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	fuse_reply_err(req, ENOTDIR);
 }
 
-static void op_getattr(fuse_req_t req, fuse_ino_t ino,
-		       struct fuse_file_info *fi)
+/*
+ * stat() of the caller: the hot path, since glibc calls it before every
+ * name lookup.  What a namespace sees is kept with the watch generation
+ * it was found at; while nothing watched has changed, the answer costs
+ * the one readlinkat() that finds the caller's namespace.
+ */
+static int stat_caller(fuse_req_t req, struct stat *st)
 {
 	struct rcfs_daemon *d = daemon_of(req);
 	struct rcfs_target t;
+	uint64_t gen;
+	ino_t ino;
+	int r;
+
+	r = caller_netns(req, &ino);
+	if (r < 0)
+		return r;
+	/* read before looking anything up: a change meanwhile moves it on,
+	 * and what is found now is not kept as current */
+	gen = d->verbose ? 0 : rcfs_watch_gen(d->watch);
+	if (gen && rcfs_attrcache_get(d->attrs, ino, gen, &r, st))
+		return r;
+	r = map_caller(req, ino, &t);
+	if (r < 0)
+		return r;
+	r = stat_visible(d, &t, st);
+	/* an unnamed namespace may be named any moment while ip-netns has
+	 * a file not yet bound: look it up again each time until then */
+	if (gen && (r == 0 || r == -ENOENT) &&
+	    (t.named || rcfs_names_settled(d->map.names)))
+		rcfs_attrcache_put(d->attrs, ino, gen, r, st);
+	return r;
+}
+
+static void op_getattr(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
+{
 	struct stat st;
 	int r;
 
@@ -251,9 +319,7 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino,
 		r = fstat(h->fd, &st) < 0 ? -errno : 0;
 		pthread_mutex_unlock(&h->lock);
 	} else {
-		r = resolve(req, &t);
-		if (r == 0)
-			r = stat_visible(d, &t, &st);
+		r = stat_caller(req, &st);
 	}
 	if (r < 0)
 		fuse_reply_err(req, -r);
@@ -353,6 +419,8 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		r = 0;
 		if (trunc && ftruncate(h->fd, 0) < 0)
 			r = -errno;
+		else if (trunc)
+			rcfs_watch_touch(d->watch);
 	} else {
 		r = begin_copy(d, &t, h, trunc);
 	}
@@ -449,10 +517,14 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *data,
 	if (r == 0)
 		h->dirty = h->written = true;
 	pthread_mutex_unlock(&h->lock);
-	if (r < 0)
+	if (r < 0) {
 		fuse_reply_err(req, -r);
-	else
+	} else {
+		/* the host's own file is written in place */
+		if (!h->copy)
+			rcfs_watch_touch(daemon_of(req)->watch);
 		fuse_reply_write(req, size);
+	}
 }
 
 /* Whether thread TID is dying of a signal: its close must not publish a
@@ -492,7 +564,7 @@ static bool killed_by_signal(struct rcfs_daemon *d, pid_t tid)
 	return (flags & 0x4 /* PF_EXITING */) && (code & 0x7f);
 }
 
-static int commit(struct handle *h)
+static int commit(struct rcfs_daemon *d, struct handle *h)
 {
 	int r;
 
@@ -504,6 +576,8 @@ static int commit(struct handle *h)
 	if (r == 0) {
 		h->dirty = false;
 		h->committed = true;
+		/* the writer's next stat() must see it, event read or not */
+		rcfs_watch_touch(d->watch);
 	}
 	return r;
 }
@@ -529,7 +603,7 @@ static void op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 			/* A shell opens with O_TRUNC, dup2()s to stdout and
 			 * closes the original before writing: that flush must
 			 * not publish the empty copy.  Unwritten: release. */
-			r = commit(h);
+			r = commit(d, h);
 		}
 	}
 	pthread_mutex_unlock(&h->lock);
@@ -549,7 +623,7 @@ static void op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 	(void)datasync;
 	pthread_mutex_lock(&h->lock);
 	if (h->copy)
-		r = commit(h);
+		r = commit(daemon_of(req), h);
 	else
 		r = fsync(h->fd) < 0 ? -errno : 0;
 	pthread_mutex_unlock(&h->lock);
@@ -565,7 +639,7 @@ static void op_release(fuse_req_t req, fuse_ino_t ino,
 	/* a descriptor that was never flushed (passed away and dropped by
 	 * the kernel) still publishes, unless its writer was killed */
 	if (h->copy && h->dirty && !h->abandoned && !h->write_error &&
-	    commit(h) < 0)
+	    commit(daemon_of(req), h) < 0)
 		log_msg(LOG_ERR, "cannot save a namespace's file at release");
 	handle_free(h);
 	fuse_reply_err(req, 0);
@@ -578,8 +652,12 @@ static int truncate_target(struct rcfs_daemon *d, const struct rcfs_target *t,
 	struct handle *h;
 	int r;
 
-	if (t->kind == RCFS_TARGET_HOST && d->host_kind == RCFS_HOST_ORIGINAL)
-		return ftruncate(d->host_fd, size) < 0 ? -errno : 0;
+	if (t->kind == RCFS_TARGET_HOST && d->host_kind == RCFS_HOST_ORIGINAL) {
+		if (ftruncate(d->host_fd, size) < 0)
+			return -errno;
+		rcfs_watch_touch(d->watch);
+		return 0;
+	}
 	h = handle_new();
 	if (!h)
 		return -ENOMEM;
@@ -588,7 +666,7 @@ static int truncate_target(struct rcfs_daemon *d, const struct rcfs_target *t,
 		r = -errno;
 	if (r == 0) {
 		h->dirty = true;
-		r = commit(h);
+		r = commit(d, h);
 	}
 	handle_free(h);
 	return r;
@@ -687,6 +765,9 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 				r = set_meta(fd, attr, to_set);
 		}
 	}
+	/* chmod, chown and utimes change a file of the namespace's own */
+	if (r == 0)
+		rcfs_watch_touch(d->watch);
 	if (r == 0 && h)
 		r = fstat(h->fd, &st) < 0 ? -errno : 0;
 	else if (r == 0)

@@ -19,7 +19,7 @@ bool rcfs_name_is_safe(const char *name);
 
 /*
  * The network namespace of thread TID: the inode of PROCFS/TID/ns/net,
- * found with one fstatat() relative to PROCFD.  Returns 0 or -errno
+ * read from the link with one readlinkat() relative to PROCFD.  Returns 0 or -errno
  * (-ESRCH when the thread is gone).
  */
 int rcfs_netns_of_tid(int procfd, pid_t tid, ino_t *ret_ino);
@@ -40,12 +40,20 @@ struct rcfs_names;
 int rcfs_names_new(const char *netns_dir, struct rcfs_names **ret);
 void rcfs_names_free(struct rcfs_names *n);
 /*
- * Watch the directory with inotify from a thread of its own, so that
- * lookups of named namespaces need no stat (the daemon's hot path).
- * Call after any fork.  Returns 0 or -errno (the map then keeps
- * checking the directory at each lookup, which is just as correct).
+ * Let W tell when the directory changes (the daemon's hot path): while
+ * W's generation is not 0, a name found in the map is used without
+ * looking at the directory.  W's change callback must call
+ * rcfs_names_invalidate().  A miss still looks at the directory.
  */
-int rcfs_names_watch(struct rcfs_names *n);
+struct rcfs_watch;
+void rcfs_names_set_watch(struct rcfs_names *n, struct rcfs_watch *w);
+/*
+ * Whether every entry of the directory is a bound namespace, or has had
+ * time to become one: ip-netns makes the file first and binds onto it
+ * next.  While not settled, an unnamed namespace may be named at any
+ * moment, so what it maps to must not be kept.
+ */
+bool rcfs_names_settled(struct rcfs_names *n);
 /* Force a re-read at the next lookup (SIGHUP). */
 void rcfs_names_invalidate(struct rcfs_names *n);
 /*

@@ -20,4 +20,8 @@
  * hundred bytes; anything near this is a mistake or an attack. */
 #define RCFS_MAX_FILE_SIZE	(1024 * 1024)
 
+/* The daemon keeps stat() answers of this many namespaces at most (a
+ * fixed table: memory does not grow with the number of namespaces). */
+#define RCFS_ATTRCACHE_SLOTS	1024
+
 #endif

@@ -20,6 +20,7 @@
 
 #include "netns.h"
 #include "paths.h"
+#include "watch.h"
 
 bool rcfs_name_is_safe(const char *name)
 {
@@ -40,10 +41,30 @@ bool rcfs_name_is_safe(const char *name)
 
 int rcfs_netns_of_tid(int procfd, pid_t tid, ino_t *ret_ino)
 {
-	char rel[64];
+	char rel[64], link[64], *end;
+	unsigned long long ino;
 	struct stat st;
+	ssize_t n;
 
+	/*
+	 * readlink() of the link ("net:[4026531840]") names the inode
+	 * without opening the namespace: half the cost of a stat() through
+	 * the link, and this runs for every request.
+	 */
 	snprintf(rel, sizeof(rel), "%d/ns/net", (int)tid);
+	n = readlinkat(procfd, rel, link, sizeof(link) - 1);
+	if (n < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	link[n] = '\0';
+	if (!strncmp(link, "net:[", 5)) {
+		errno = 0;
+		ino = strtoull(link + 5, &end, 10);
+		if (!errno && end != link + 5 && !strcmp(end, "]")) {
+			*ret_ino = (ino_t)ino;
+			return 0;
+		}
+	}
+	/* a form this code does not know: ask the inode itself */
 	if (fstatat(procfd, rel, &st, 0) < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
 	*ret_ino = st.st_ino;
@@ -94,16 +115,13 @@ struct rcfs_names {
 	bool valid;
 	struct stat dir_st;
 	/* an entry was not yet bound: read again until this time */
-	bool unsettled;
+	atomic_bool unsettled;
 	struct timespec settle_until;
 	struct name_entry *v;	/* sorted by ino, then name */
 	size_t n;
-	/* rcfs_names_watch(): an inotify watcher drops the map whenever the
+	/* rcfs_names_set_watch(): the watch drops the map whenever the
 	 * directory changes, so a name found in the map needs no stat */
-	int watch_fd;
-	atomic_bool watching;
-	bool has_watcher;
-	pthread_t watcher;
+	struct rcfs_watch *watch;
 };
 
 static int cmp_entry(const void *a, const void *b)
@@ -218,10 +236,10 @@ static bool names_stale(struct rcfs_names *n, struct stat *st, bool *exists)
 		return n->dir_st.st_ino != 0;
 	if (!same_dir(st, &n->dir_st))
 		return true;
-	if (n->unsettled) {
+	if (atomic_load(&n->unsettled)) {
 		struct timespec now;
 
-		clock_gettime(CLOCK_MONOTONIC, &now);
+		clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
 		return timespec_before(&now, &n->settle_until);
 	}
 	return false;
@@ -261,9 +279,9 @@ static int names_reload(struct rcfs_names *n, const struct stat *st,
 		memset(&n->dir_st, 0, sizeof(n->dir_st));
 	/* ip-netns creates the file, then binds the namespace onto it: the
 	 * bind changes nothing in the directory, so look again for a while. */
-	n->unsettled = c.unsettled;
+	atomic_store(&n->unsettled, c.unsettled);
 	if (c.unsettled) {
-		clock_gettime(CLOCK_MONOTONIC, &n->settle_until);
+		clock_gettime(CLOCK_MONOTONIC_COARSE, &n->settle_until);
 		n->settle_until.tv_sec += 2;
 	}
 	return 0;
@@ -289,77 +307,34 @@ int rcfs_names_new(const char *netns_dir, struct rcfs_names **ret)
 		return r;
 	}
 	pthread_rwlock_init(&n->lock, NULL);
-	n->watch_fd = -1;
 	*ret = n;
 	return 0;
 }
 
-static void *names_watcher(void *data)
+void rcfs_names_set_watch(struct rcfs_names *n, struct rcfs_watch *w)
 {
-	struct rcfs_names *n = data;
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-
-	for (;;) {
-		ssize_t len = read(n->watch_fd, buf, sizeof(buf));
-		bool gone = len <= 0 && errno != EINTR;
-
-		for (char *p = buf; len > 0 && p < buf + len;) {
-			const struct inotify_event *ev = (const void *)p;
-
-			if (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF))
-				gone = true;
-			p += sizeof(*ev) + ev->len;
-		}
-		/* from now on every lookup checks the directory itself */
-		if (gone)
-			atomic_store(&n->watching, false);
-		rcfs_names_invalidate(n);
-		if (gone)
-			return NULL;
-	}
+	n->watch = w;
+	rcfs_names_invalidate(n);
 }
 
-int rcfs_names_watch(struct rcfs_names *n)
+bool rcfs_names_settled(struct rcfs_names *n)
 {
-	int r;
+	struct timespec now;
+	bool settled;
 
-	if (n->has_watcher)
-		return 0;
-	n->watch_fd = inotify_init1(IN_CLOEXEC);
-	if (n->watch_fd < 0)
-		return -errno;
-	if (inotify_add_watch(n->watch_fd, n->dir,
-			      IN_CREATE | IN_DELETE | IN_MOVED_FROM |
-			      IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF |
-			      IN_ONLYDIR) < 0)
-		goto fail;
-	atomic_store(&n->watching, true);
-	r = pthread_create(&n->watcher, NULL, names_watcher, n);
-	if (r) {
-		atomic_store(&n->watching, false);
-		errno = r;
-		goto fail;
-	}
-	n->has_watcher = true;
-	rcfs_names_invalidate(n);
-	return 0;
-fail:
-	r = -errno;
-	close(n->watch_fd);
-	n->watch_fd = -1;
-	return r;
+	if (!atomic_load(&n->unsettled))
+		return true;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	pthread_rwlock_rdlock(&n->lock);
+	settled = !timespec_before(&now, &n->settle_until);
+	pthread_rwlock_unlock(&n->lock);
+	return settled;
 }
 
 void rcfs_names_free(struct rcfs_names *n)
 {
 	if (!n)
 		return;
-	if (n->has_watcher) {
-		pthread_cancel(n->watcher);
-		pthread_join(n->watcher, NULL);
-	}
-	if (n->watch_fd >= 0)
-		close(n->watch_fd);
 	entries_free(n->v, n->n);
 	pthread_rwlock_destroy(&n->lock);
 	free(n->dir);
@@ -407,7 +382,7 @@ int rcfs_names_lookup(struct rcfs_names *n, ino_t ino, char *buf, size_t len)
 	 * moment ago, before the watcher ran, or one not bound yet: look at
 	 * the directory then, as without a watcher.
 	 */
-	if (n->valid && atomic_load(&n->watching)) {
+	if (n->valid && rcfs_watch_gen(n->watch)) {
 		r = names_find(n, ino, buf, len);
 		if (r != 0) {
 			pthread_rwlock_unlock(&n->lock);

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Change notification: inotify for the paths, poll(POLLPRI) on
+ * /proc/self/mountinfo for the mount table (ip-netns names a namespace
+ * by a bind mount, which no directory event shows), and a generation
+ * number that moves on at every change.
+ *
+ * The watches are placed again after every batch of events: a file
+ * replaced by a rename is a new inode, and a directory removed and made
+ * anew is another one.  Our own reads and opens cause no event in the
+ * masks below, so serving requests never moves the generation.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "watch.h"
+
+#define WATCH_MAX_ITEMS	8
+
+/* a directory's entries, and the directory itself going away */
+#define DIR_MASK	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | \
+			 IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | \
+			 IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+/* a file written, truncated, chmod-ed, unlinked or renamed over */
+#define FILE_MASK	(IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | \
+			 IN_DELETE_SELF | IN_MOVE_SELF)
+/* an ancestor of a path that does not exist yet */
+#define ANCESTOR_MASK	(IN_CREATE | IN_MOVED_TO | IN_DELETE_SELF | \
+			 IN_MOVE_SELF | IN_ONLYDIR)
+
+enum item_kind {
+	ITEM_DIR,
+	ITEM_TREE,	/* a directory and its subdirectories */
+	ITEM_FILE,
+	ITEM_INODE,
+};
+
+struct item {
+	char *path;
+	enum item_kind kind;
+	int wd;		/* ITEM_TREE: the directory's own watch, or -1 */
+};
+
+struct rcfs_watch {
+	_Atomic uint64_t gen;
+	atomic_bool trusted;
+	int ifd;		/* inotify */
+	int mfd;		/* /proc/self/mountinfo */
+	int stop[2];		/* a pipe: rcfs_watch_free() wakes the thread */
+	struct item items[WATCH_MAX_ITEMS];
+	size_t n;
+	void (*on_change)(void *data);
+	void *data;
+	pthread_t thread;
+	bool running;
+};
+
+int rcfs_watch_new(struct rcfs_watch **ret)
+{
+	struct rcfs_watch *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return -ENOMEM;
+	atomic_init(&w->gen, 1);
+	atomic_init(&w->trusted, false);
+	w->ifd = w->mfd = w->stop[0] = w->stop[1] = -1;
+	*ret = w;
+	return 0;
+}
+
+void rcfs_watch_free(struct rcfs_watch *w)
+{
+	if (!w)
+		return;
+	if (w->running) {
+		char c = 0;
+
+		if (write(w->stop[1], &c, 1) == 1)
+			pthread_join(w->thread, NULL);
+	}
+	if (w->ifd >= 0)
+		close(w->ifd);
+	if (w->mfd >= 0)
+		close(w->mfd);
+	if (w->stop[0] >= 0)
+		close(w->stop[0]);
+	if (w->stop[1] >= 0)
+		close(w->stop[1]);
+	for (size_t i = 0; i < w->n; i++)
+		free(w->items[i].path);
+	free(w);
+}
+
+static int add_item(struct rcfs_watch *w, const char *path,
+		    enum item_kind kind)
+{
+	struct item *it;
+
+	if (w->n == WATCH_MAX_ITEMS)
+		return -E2BIG;
+	it = &w->items[w->n];
+	it->path = strdup(path);
+	if (!it->path)
+		return -ENOMEM;
+	it->kind = kind;
+	it->wd = -1;
+	w->n++;
+	return 0;
+}
+
+int rcfs_watch_dir(struct rcfs_watch *w, const char *path, bool subdirs)
+{
+	return add_item(w, path, subdirs ? ITEM_TREE : ITEM_DIR);
+}
+
+int rcfs_watch_file(struct rcfs_watch *w, const char *path)
+{
+	return add_item(w, path, ITEM_FILE);
+}
+
+int rcfs_watch_inode(struct rcfs_watch *w, const char *path)
+{
+	return add_item(w, path, ITEM_INODE);
+}
+
+uint64_t rcfs_watch_gen(struct rcfs_watch *w)
+{
+	if (!w || !atomic_load_explicit(&w->trusted, memory_order_acquire))
+		return 0;
+	return atomic_load_explicit(&w->gen, memory_order_acquire);
+}
+
+void rcfs_watch_touch(struct rcfs_watch *w)
+{
+	if (w)
+		atomic_fetch_add_explicit(&w->gen, 1, memory_order_acq_rel);
+}
+
+/* The directory part of PATH ("/" for "/x", "." for "x"), in BUF. */
+static void dir_of(const char *path, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (!slash) {
+		snprintf(buf, len, ".");
+		return;
+	}
+	n = slash == path ? 1 : (size_t)(slash - path);
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, path, n);
+	buf[n] = '\0';
+}
+
+/*
+ * Watch PATH with MASK; if it does not exist, its nearest existing
+ * ancestor, for the creation that will make it exist.  Returns the wd
+ * of PATH itself, -2 when an ancestor stands in, or -1 on failure.
+ */
+static int arm_path(int ifd, const char *path, uint32_t mask)
+{
+	char buf[PATH_MAX];
+	int wd;
+
+	wd = inotify_add_watch(ifd, path, mask);
+	if (wd >= 0)
+		return wd;
+	if (errno != ENOENT && errno != ENOTDIR)
+		return -1;
+	snprintf(buf, sizeof(buf), "%s", path);
+	while (strcmp(buf, "/") && strcmp(buf, ".")) {
+		char up[PATH_MAX];
+
+		dir_of(buf, up, sizeof(up));
+		memcpy(buf, up, sizeof(buf));
+		if (inotify_add_watch(ifd, buf, ANCESTOR_MASK) >= 0)
+			return -2;
+		if (errno != ENOENT && errno != ENOTDIR)
+			return -1;
+	}
+	return -1;
+}
+
+/* Every subdirectory of a tree item: each holds one namespace's file. */
+static bool arm_subdirs(int ifd, const char *path)
+{
+	struct dirent *de;
+	bool ok = true;
+	DIR *d;
+
+	d = opendir(path);
+	if (!d)
+		return errno == ENOENT;	/* the ancestor's watch sees it come */
+	while ((de = readdir(d))) {
+		char sub[PATH_MAX];
+
+		if (de->d_name[0] == '.' || (de->d_type != DT_DIR &&
+					     de->d_type != DT_UNKNOWN))
+			continue;
+		if (snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name) >=
+		    (int)sizeof(sub))
+			continue;
+		if (inotify_add_watch(ifd, sub, DIR_MASK | IN_DONT_FOLLOW) < 0 &&
+		    errno != ENOENT && errno != ENOTDIR) {
+			ok = false;
+			break;
+		}
+	}
+	closedir(d);
+	return ok;
+}
+
+/* Place ITEM's watches.  Returns whether every change to it is seen. */
+static bool arm_item(struct rcfs_watch *w, struct item *it, bool rescan)
+{
+	char dir[PATH_MAX], real[PATH_MAX], realdir[PATH_MAX];
+	int wd;
+
+	switch (it->kind) {
+	case ITEM_DIR:
+		return arm_path(w->ifd, it->path, DIR_MASK) != -1;
+	case ITEM_TREE:
+		wd = arm_path(w->ifd, it->path, DIR_MASK);
+		if (wd == -1)
+			return false;
+		/* a directory made anew has subdirectories nobody watches */
+		if (wd != it->wd)
+			rescan = true;
+		it->wd = wd;
+		return wd < 0 || !rescan || arm_subdirs(w->ifd, it->path);
+	case ITEM_FILE:
+		dir_of(it->path, dir, sizeof(dir));
+		if (arm_path(w->ifd, dir, DIR_MASK) == -1)
+			return false;
+		/* the file itself: missing is fine, its directory shows it
+		 * coming; and where a symlink leads, that directory too */
+		wd = inotify_add_watch(w->ifd, it->path, FILE_MASK);
+		if (wd < 0 && errno != ENOENT)
+			return false;
+		if (wd >= 0 && realpath(it->path, real)) {
+			dir_of(real, realdir, sizeof(realdir));
+			if (strcmp(realdir, dir) &&
+			    arm_path(w->ifd, realdir, DIR_MASK) == -1)
+				return false;
+		}
+		return true;
+	case ITEM_INODE:
+		return inotify_add_watch(w->ifd, it->path, FILE_MASK) >= 0;
+	}
+	return false;
+}
+
+static bool arm_all(struct rcfs_watch *w, bool rescan)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < w->n; i++)
+		ok &= arm_item(w, &w->items[i], rescan);
+	return ok;
+}
+
+/* A subdirectory made in a tree item's directory: watch it before the
+ * generation moves on, so that nothing written in it goes unseen. */
+static bool arm_new_subdir(struct rcfs_watch *w,
+			   const struct inotify_event *ev)
+{
+	char sub[PATH_MAX];
+
+	if (!(ev->mask & IN_ISDIR) || !(ev->mask & (IN_CREATE | IN_MOVED_TO)) ||
+	    !ev->len)
+		return true;
+	for (size_t i = 0; i < w->n; i++) {
+		const struct item *it = &w->items[i];
+
+		if (it->kind != ITEM_TREE || it->wd != ev->wd)
+			continue;
+		if (snprintf(sub, sizeof(sub), "%s/%s", it->path, ev->name) >=
+		    (int)sizeof(sub))
+			return true;
+		if (inotify_add_watch(w->ifd, sub, DIR_MASK | IN_DONT_FOLLOW) < 0 &&
+		    errno != ENOENT && errno != ENOTDIR)
+			return false;
+	}
+	return true;
+}
+
+/* Read the pending events.  Returns false if some may have been lost. */
+static bool drain(struct rcfs_watch *w, bool *rescan)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool ok = true;
+	ssize_t len;
+
+	while ((len = read(w->ifd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + len;) {
+			const struct inotify_event *ev = (const void *)p;
+
+			if (ev->mask & IN_Q_OVERFLOW)
+				*rescan = true;
+			else
+				ok &= arm_new_subdir(w, ev);
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	return ok;
+}
+
+static void *watch_thread(void *data)
+{
+	struct rcfs_watch *w = data;
+	struct pollfd p[3] = {
+		{ .fd = w->ifd, .events = POLLIN },
+		{ .fd = w->mfd, .events = POLLPRI },
+		{ .fd = w->stop[0], .events = POLLIN },
+	};
+
+	for (;;) {
+		bool trusted = atomic_load(&w->trusted), rescan = false, ok;
+		/* not every watch could be placed: try again each second */
+		int n = poll(p, 3, trusted ? -1 : 1000);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (p[2].revents & POLLIN))
+			break;
+		if (n == 0)
+			rescan = true;
+		if (p[1].revents & (POLLPRI | POLLERR))
+			rescan = true;	/* a mount may hide a watched inode */
+		ok = true;
+		if (p[0].revents & POLLIN)
+			ok = drain(w, &rescan);
+		ok &= arm_all(w, rescan);
+		if (!ok)
+			atomic_store(&w->trusted, false);
+		if (w->on_change)
+			w->on_change(w->data);
+		rcfs_watch_touch(w);
+		if (ok)
+			atomic_store(&w->trusted, true);
+	}
+	atomic_store(&w->trusted, false);
+	return NULL;
+}
+
+int rcfs_watch_start(struct rcfs_watch *w, void (*on_change)(void *data),
+		     void *data)
+{
+	int r;
+
+	w->on_change = on_change;
+	w->data = data;
+	w->ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (w->ifd < 0)
+		return -errno;
+	if (pipe2(w->stop, O_CLOEXEC) < 0)
+		return -errno;
+	/* without it, a name given by a bind mount alone would go unseen */
+	w->mfd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (w->mfd < 0)
+		return -errno;
+	atomic_store(&w->trusted, arm_all(w, true));
+	r = pthread_create(&w->thread, NULL, watch_thread, w);
+	if (r) {
+		atomic_store(&w->trusted, false);
+		return -r;
+	}
+	w->running = true;
+	return 0;
+}
