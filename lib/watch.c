@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -325,6 +326,13 @@ static void *watch_thread(void *data)
 		{ .fd = w->mfd, .events = POLLPRI },
 		{ .fd = w->stop[0], .events = POLLIN },
 	};
+
+	/*
+	 * Until this thread has read an event, requests get what was found
+	 * before the change: let it run before busy request threads.
+	 * (Linux: PRIO_PROCESS 0 is the calling thread.)  As root only.
+	 */
+	(void)setpriority(PRIO_PROCESS, 0, -10);
 
 	for (;;) {
 		bool trusted = atomic_load(&w->trusted), rescan = false, ok;
