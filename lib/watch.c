@@ -167,15 +167,17 @@ static void dir_of(const char *path, char *buf, size_t len)
 
 /*
  * Watch PATH with MASK; if it does not exist, its nearest existing
- * ancestor, for the creation that will make it exist.  Returns the wd
- * of PATH itself, -2 when an ancestor stands in, or -1 on failure.
+ * ancestor, for the creation that will make it exist.  Masks are added
+ * to what a watch has (one directory may be both an item and another's
+ * ancestor).  Returns the wd of PATH itself, -2 when an ancestor stands
+ * in, or -1 on failure.
  */
 static int arm_path(int ifd, const char *path, uint32_t mask)
 {
 	char buf[PATH_MAX];
 	int wd;
 
-	wd = inotify_add_watch(ifd, path, mask);
+	wd = inotify_add_watch(ifd, path, mask | IN_MASK_ADD);
 	if (wd >= 0)
 		return wd;
 	if (errno != ENOENT && errno != ENOTDIR)
@@ -186,12 +188,49 @@ static int arm_path(int ifd, const char *path, uint32_t mask)
 
 		dir_of(buf, up, sizeof(up));
 		memcpy(buf, up, sizeof(buf));
-		if (inotify_add_watch(ifd, buf, ANCESTOR_MASK) >= 0)
+		if (inotify_add_watch(ifd, buf, ANCESTOR_MASK | IN_MASK_ADD) >= 0)
 			return -2;
 		if (errno != ENOENT && errno != ENOTDIR)
 			return -1;
 	}
 	return -1;
+}
+
+/*
+ * A file by path: the directory of the path and of every symlink on the
+ * way to the file (each may be replaced, removed or made anew), then the
+ * file itself when it exists.
+ */
+static bool arm_file(int ifd, const char *path)
+{
+	char cur[PATH_MAX], dir[PATH_MAX], link[PATH_MAX];
+	int hops;
+
+	snprintf(cur, sizeof(cur), "%s", path);
+	for (hops = 0; hops < 16; hops++) {
+		struct stat st;
+		ssize_t n;
+
+		dir_of(cur, dir, sizeof(dir));
+		if (arm_path(ifd, dir, DIR_MASK) == -1)
+			return false;
+		if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
+			break;
+		n = readlink(cur, link, sizeof(link) - 1);
+		if (n < 0)
+			break;
+		link[n] = '\0';
+		if (link[0] == '/')
+			snprintf(cur, sizeof(cur), "%s", link);
+		else if (snprintf(cur, sizeof(cur), "%s/%s", dir, link) >=
+			 (int)sizeof(cur))
+			return false;
+	}
+	/* missing is fine: a directory watched above shows it coming */
+	if (inotify_add_watch(ifd, path, FILE_MASK | IN_MASK_ADD) < 0 &&
+	    errno != ENOENT && errno != ELOOP)
+		return false;
+	return true;
 }
 
 /* Every subdirectory of a tree item: each holds one namespace's file. */
@@ -213,7 +252,8 @@ static bool arm_subdirs(int ifd, const char *path)
 		if (snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name) >=
 		    (int)sizeof(sub))
 			continue;
-		if (inotify_add_watch(ifd, sub, DIR_MASK | IN_DONT_FOLLOW) < 0 &&
+		if (inotify_add_watch(ifd, sub, DIR_MASK | IN_DONT_FOLLOW |
+				      IN_MASK_ADD) < 0 &&
 		    errno != ENOENT && errno != ENOTDIR) {
 			ok = false;
 			break;
@@ -226,7 +266,6 @@ static bool arm_subdirs(int ifd, const char *path)
 /* Place ITEM's watches.  Returns whether every change to it is seen. */
 static bool arm_item(struct rcfs_watch *w, struct item *it, bool rescan)
 {
-	char dir[PATH_MAX], real[PATH_MAX], realdir[PATH_MAX];
 	int wd;
 
 	switch (it->kind) {
@@ -242,23 +281,10 @@ static bool arm_item(struct rcfs_watch *w, struct item *it, bool rescan)
 		it->wd = wd;
 		return wd < 0 || !rescan || arm_subdirs(w->ifd, it->path);
 	case ITEM_FILE:
-		dir_of(it->path, dir, sizeof(dir));
-		if (arm_path(w->ifd, dir, DIR_MASK) == -1)
-			return false;
-		/* the file itself: missing is fine, its directory shows it
-		 * coming; and where a symlink leads, that directory too */
-		wd = inotify_add_watch(w->ifd, it->path, FILE_MASK);
-		if (wd < 0 && errno != ENOENT)
-			return false;
-		if (wd >= 0 && realpath(it->path, real)) {
-			dir_of(real, realdir, sizeof(realdir));
-			if (strcmp(realdir, dir) &&
-			    arm_path(w->ifd, realdir, DIR_MASK) == -1)
-				return false;
-		}
-		return true;
+		return arm_file(w->ifd, it->path);
 	case ITEM_INODE:
-		return inotify_add_watch(w->ifd, it->path, FILE_MASK) >= 0;
+		return inotify_add_watch(w->ifd, it->path,
+					 FILE_MASK | IN_MASK_ADD) >= 0;
 	}
 	return false;
 }
@@ -290,7 +316,8 @@ static bool arm_new_subdir(struct rcfs_watch *w,
 		if (snprintf(sub, sizeof(sub), "%s/%s", it->path, ev->name) >=
 		    (int)sizeof(sub))
 			return true;
-		if (inotify_add_watch(w->ifd, sub, DIR_MASK | IN_DONT_FOLLOW) < 0 &&
+		if (inotify_add_watch(w->ifd, sub, DIR_MASK | IN_DONT_FOLLOW |
+				      IN_MASK_ADD) < 0 &&
 		    errno != ENOENT && errno != ENOTDIR)
 			return false;
 	}

@@ -527,3 +527,25 @@ default_link() {
 	done
 	assert_follows "$NS" "$DEFAULT"
 }
+
+# ---- changes through the mount -----------------------------------------
+
+@test "a writer's next stat sees its own write through the mount at once, 30 of 30" {
+	local i out want stale=0
+	printf 'nameserver 10.80.9.1\n' > "$BACKING/$NS.conf"
+	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
+	seen "$NS" > /dev/null
+	# no polling: the stat right after the writer's close must match
+	for ((i = 1; i <= 30; i++)); do
+		out=$(within "$NS" bash -c '
+			printf "nameserver 10.80.9.%s\nsearch %s\n" "$2" "$3" > "$1" &&
+			stat -c "%i %s" "$1"' _ "$MP" "$i" "$(domain "$i")")
+		want=$(stat -c '%i %s' "$BACKING/$NS.conf")
+		[ "$out" = "$want" ] || stale=$((stale + 1))
+	done
+	echo "# figure: stale stat right after a write: $stale of 30" >&3
+	assert_equal "$stale" 0
+	run within "$NS" cat "$MP"
+	assert_output "$(cat "$BACKING/$NS.conf")"
+	assert_output --partial "search $(domain 30)"
+}
