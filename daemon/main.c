@@ -61,7 +61,7 @@ static void usage(FILE *out)
 "  -D, --detach             run in the background once mounted; log to\n"
 "                           syslog                          -o detach\n"
 "  -f, --foreground         stay in the foreground (default)\n"
-"  -t, --threads N          at most N worker threads (default 16)\n"
+"  -t, --threads N          N worker threads (default: one per CPU, 2 to 16)\n"
 "                                                          -o threads=N\n"
 "  -v, --verbose            log every request's mapping     -o verbose\n"
 "  -V, --version            print the version and exit\n"
@@ -659,7 +659,7 @@ static void detach_done(int *pipe_fd, char status)
 int main(int argc, char **argv)
 {
 	static struct rcfs_daemon d;
-	struct rcfs_options o = { .s = &d.settings, .threads = 16 };
+	struct rcfs_options o = { .s = &d.settings };
 	char *fargv[] = { argv[0], "-d", NULL };
 	struct fuse_args args = FUSE_ARGS_INIT(1, fargv);
 	struct fuse_loop_config *cfg = NULL;
@@ -671,6 +671,7 @@ int main(int argc, char **argv)
 		warnx_("out of memory");
 		return EXIT_FAILURE;
 	}
+	o.threads = rcfs_threads_default();
 	parse_args(&o, argc, argv);
 	d.verbose = o.verbose;
 	log_init(false);
@@ -726,8 +727,10 @@ int main(int argc, char **argv)
 		goto out_umount;
 	}
 	fuse_loop_cfg_set_clone_fd(cfg, o.clone_fd);
+	/* all of them stay: starting and ending threads under load costs
+	 * more than idle ones */
 	fuse_loop_cfg_set_max_threads(cfg, o.threads);
-	fuse_loop_cfg_set_idle_threads(cfg, o.threads < 8 ? o.threads : 8);
+	fuse_loop_cfg_set_idle_threads(cfg, o.threads);
 	r = fuse_session_loop_mt(se, cfg);
 	/* a positive value is the signal that ended the loop */
 	status = r >= 0 ? EXIT_SUCCESS : EXIT_FAILURE;

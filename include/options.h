@@ -23,6 +23,16 @@ struct rcfs_options {
 int rcfs_threads_parse(const char *v, unsigned int *ret);
 
 /*
+ * The default number of worker threads: one per online CPU, at least 2
+ * (a write's fsync must not hold up every stat), at most 16.  More
+ * threads than CPUs make each request wake a sleeping thread; as many as
+ * CPUs let a busy thread take the next request without sleeping.
+ */
+#define RCFS_THREADS_MIN		2
+#define RCFS_THREADS_MAX_DEFAULT	16
+unsigned int rcfs_threads_default(void);
+
+/*
  * Apply one -o list ("ro,default=/x,threads=4"), left to right: mount
  * flags, settings (rcfs_settings_set), the daemon's own switches.
  * Mount-only options (rcfs_option_is_mount_only) and empty items are

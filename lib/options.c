@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mount.h>
 
 #include "options.h"
@@ -38,6 +39,16 @@ int rcfs_threads_parse(const char *v, unsigned int *ret)
 		return -EINVAL;
 	*ret = (unsigned int)n;
 	return 0;
+}
+
+unsigned int rcfs_threads_default(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < RCFS_THREADS_MIN)
+		return RCFS_THREADS_MIN;
+	return n > RCFS_THREADS_MAX_DEFAULT ? RCFS_THREADS_MAX_DEFAULT :
+					      (unsigned int)n;
 }
 
 static int __attribute__((format(printf, 2, 3)))
