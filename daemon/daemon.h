@@ -31,6 +31,7 @@ struct rcfs_daemon {
 	 * generation has not moved (see stat_caller) */
 	struct rcfs_watch *watch;
 	struct rcfs_attrcache *attrs;
+	struct rcfs_ofcache *files;	/* readers' descriptors, likewise */
 };
 
 /* daemon/ops.c */

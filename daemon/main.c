@@ -22,6 +22,8 @@
 #include "options.h"
 #include "paths.h"
 #include "attrcache.h"
+#include "backing.h"
+#include "ofcache.h"
 #include "watch.h"
 
 /* Exit statuses, as documented in resolvconffs(8). */
@@ -543,6 +545,8 @@ static void on_watch_change(void *data)
 	struct rcfs_daemon *d = data;
 
 	rcfs_names_invalidate(d->map.names);
+	/* no longer current: let them close with their last reader */
+	rcfs_ofcache_flush(d->files);
 }
 
 static int watch_add_all(struct rcfs_daemon *d)
@@ -584,6 +588,8 @@ static void watch_start(struct rcfs_daemon *d)
 	int r;
 
 	r = rcfs_attrcache_new(RCFS_ATTRCACHE_SLOTS, &d->attrs);
+	if (r == 0)
+		r = rcfs_ofcache_new(RCFS_OFCACHE_SLOTS, &d->files);
 	if (r == 0)
 		r = rcfs_watch_new(&d->watch);
 	if (r == 0)
@@ -683,6 +689,13 @@ int main(int argc, char **argv)
 		fail("cannot open", d.settings.procfs, -r);
 		goto out;
 	}
+	/* before the mount is live: what it serves is tidy from the start */
+	r = rcfs_replace_cleanup(d.map.backing_fd,
+				 d.settings.layout == RCFS_LAYOUT_DIR);
+	if (r > 0)
+		log_msg(LOG_NOTICE, "removed %d temporary file%s of writes cut "
+			"short in %s", r, r == 1 ? "" : "s",
+			d.settings.backing_dir);
 	if (o.detach && detach_start(&ready_pipe) < 0)
 		goto out;
 	rcfs_check_default(&d);
@@ -764,6 +777,7 @@ out:
 		close(fuse_fd);
 	rcfs_watch_free(d.watch);
 	rcfs_attrcache_free(d.attrs);
+	rcfs_ofcache_free(d.files);
 	rcfs_map_close(&d.map);
 	if (d.host_fd >= 0)
 		close(d.host_fd);

@@ -23,6 +23,7 @@
 
 #include "attrcache.h"
 #include "backing.h"
+#include "ofcache.h"
 #include "daemon.h"
 #include "paths.h"
 #include "resolvconf.h"
@@ -40,6 +41,11 @@ struct handle {
 	int write_error;	/* a write failed: never publish this copy */
 	bool append;
 	struct rcfs_replace rep;
+	/* a reader's descriptor, shared with the namespace's other readers */
+	struct rcfs_ofile *of;
+	/* a short read ended the file here, at this watch generation */
+	off_t eof_off;
+	uint64_t eof_gen;
 };
 
 static inline struct rcfs_daemon *daemon_of(fuse_req_t req)
@@ -164,27 +170,33 @@ static int open_path(const char *path, int flags)
 }
 
 /*
- * Whether a lookup that failed with R failed because the backing
- * directory was removed, and a directory made anew at its path is now
- * used.  Checked only after a failure, to keep the fstat off the hot
- * path.
+ * Whether a lookup that failed with R, made when the backing directory's
+ * generation was BGEN, failed because the directory was removed, and a
+ * directory made anew at its path is now used: by this call, or by
+ * another thread's meanwhile (without that check, the thread that lost
+ * the race would take the old ENOENT for the new directory's).  Checked
+ * only after a failure, to keep the fstat off the hot path.
  */
-static bool backing_recovered(struct rcfs_daemon *d, int r)
+static bool backing_recovered(struct rcfs_daemon *d, int r, unsigned int bgen)
 {
-	if (r != -ENOENT || rcfs_map_reopen_backing(&d->map) <= 0)
+	if (r != -ENOENT)
 		return false;
-	log_msg(LOG_NOTICE, "backing directory %s was removed: opened it "
-		"again", d->settings.backing_dir);
-	return true;
+	if (rcfs_map_reopen_backing(&d->map) > 0) {
+		log_msg(LOG_NOTICE, "backing directory %s was removed: "
+			"opened it again", d->settings.backing_dir);
+		return true;
+	}
+	return rcfs_map_backing_gen(&d->map) != bgen;
 }
 
 static int open_backing(struct rcfs_daemon *d, const char *rel, int flags)
 {
+	unsigned int bgen = rcfs_map_backing_gen(&d->map);
 	struct stat st;
 	int fd;
 
 	fd = rcfs_backing_open(d->map.backing_fd, rel, flags | O_NONBLOCK, 0);
-	if (backing_recovered(d, fd))
+	if (backing_recovered(d, fd, bgen))
 		fd = rcfs_backing_open(d->map.backing_fd, rel,
 				       flags | O_NONBLOCK, 0);
 	if (fd < 0)
@@ -225,6 +237,7 @@ static int open_visible(struct rcfs_daemon *d, const struct rcfs_target *t,
 static int stat_visible(struct rcfs_daemon *d, const struct rcfs_target *t,
 			struct stat *st)
 {
+	unsigned int bgen;
 	int r;
 
 	if (t->kind == RCFS_TARGET_HOST) {
@@ -232,8 +245,9 @@ static int stat_visible(struct rcfs_daemon *d, const struct rcfs_target *t,
 			return fstat(d->host_fd, st) < 0 ? -errno : 0;
 		return stat(d->host_path, st) < 0 ? -errno : 0;
 	}
+	bgen = rcfs_map_backing_gen(&d->map);
 	r = rcfs_backing_stat(d->map.backing_fd, t->rel, st);
-	if (backing_recovered(d, r))
+	if (backing_recovered(d, r, bgen))
 		r = rcfs_backing_stat(d->map.backing_fd, t->rel, st);
 	if (r == -ENOENT && d->settings.default_file)
 		r = stat(d->settings.default_file, st) < 0 ? -errno : 0;
@@ -342,6 +356,8 @@ static void handle_free(struct handle *h)
 {
 	if (h->copy)
 		rcfs_replace_abort(&h->rep);
+	else if (h->of)
+		rcfs_ofile_unref(h->of);
 	else if (h->owned && h->fd >= 0)
 		close(h->fd);
 	pthread_mutex_destroy(&h->lock);
@@ -384,18 +400,74 @@ out:
 	return r;
 }
 
-static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+/*
+ * A reader's descriptor.  Opened at generation G, the namespace's file is
+ * shared with every reader that opens it while the generation is still G:
+ * such an open, and its close, cost no system call besides the one that
+ * finds the caller's namespace.
+ */
+static int open_reader(fuse_req_t req, ino_t ino, struct handle *h)
 {
 	struct rcfs_daemon *d = daemon_of(req);
-	int acc = fi->flags & O_ACCMODE;
-	bool trunc = fi->flags & O_TRUNC;
 	struct rcfs_target t;
-	struct handle *h;
+	struct rcfs_ofile *of;
+	uint64_t gen;
 	bool own;
 	int r;
 
+	/* read before the lookups: a change meanwhile moves it on */
+	gen = d->verbose ? 0 : rcfs_watch_gen(d->watch);
+	h->of = rcfs_ofcache_get(d->files, ino, gen);
+	if (h->of) {
+		h->fd = h->of->fd;
+		return 0;
+	}
+	r = map_caller(req, ino, &t);
+	if (r < 0)
+		return r;
+	r = open_visible(d, &t, &h->owned, &own);
+	if (r < 0)
+		return r;
+	h->fd = r;
+	/* the host's original is shared already; and see stat_caller */
+	if (!gen || !h->owned ||
+	    (!t.named && !rcfs_names_settled(d->map.names)))
+		return 0;
+	of = rcfs_ofile_new(h->fd, ino, gen);
+	if (of) {
+		h->of = of;
+		h->owned = false;
+		rcfs_ofcache_put(d->files, of);
+	}
+	return 0;
+}
+
+static int open_writer(struct rcfs_daemon *d, const struct rcfs_target *t,
+		       struct handle *h, bool trunc)
+{
+	if (t->kind != RCFS_TARGET_HOST || d->host_kind != RCFS_HOST_ORIGINAL)
+		return begin_copy(d, t, h, trunc);
+	/* The host's own file is the mount point: nothing can be renamed
+	 * over it, so it is written in place. */
+	h->fd = d->host_fd;
+	if (trunc) {
+		if (ftruncate(h->fd, 0) < 0)
+			return -errno;
+		rcfs_watch_touch(d->watch);
+	}
+	return 0;
+}
+
+static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	int acc = fi->flags & O_ACCMODE;
+	struct rcfs_target t;
+	struct handle *h;
+	ino_t ns;
+	int r;
+
 	(void)ino;
-	r = resolve(req, &t);
+	r = caller_netns(req, &ns);
 	if (r < 0) {
 		fuse_reply_err(req, -r);
 		return;
@@ -407,22 +479,14 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	}
 	h->append = fi->flags & O_APPEND;
 	if (acc == O_RDONLY) {
-		r = open_visible(d, &t, &h->owned, &own);
-		h->fd = r;
+		r = open_reader(req, ns, h);
 		/* a reader has nothing to flush: spare the round trip */
 		fi->noflush = 1;
-	} else if (t.kind == RCFS_TARGET_HOST &&
-		   d->host_kind == RCFS_HOST_ORIGINAL) {
-		/* The host's own file is the mount point: nothing can be
-		 * renamed over it, so it is written in place. */
-		h->fd = d->host_fd;
-		r = 0;
-		if (trunc && ftruncate(h->fd, 0) < 0)
-			r = -errno;
-		else if (trunc)
-			rcfs_watch_touch(d->watch);
 	} else {
-		r = begin_copy(d, &t, h, trunc);
+		r = map_caller(req, ns, &t);
+		if (r == 0)
+			r = open_writer(daemon_of(req), &t, h,
+					fi->flags & O_TRUNC);
 	}
 	if (r < 0) {
 		handle_free(h);
@@ -439,8 +503,10 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
+	struct rcfs_daemon *d = daemon_of(req);
 	struct handle *h = handle_of(fi);
 	char stack[16384], *buf = stack;
+	uint64_t gen = 0;
 	ssize_t n;
 
 	(void)ino;
@@ -457,7 +523,19 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		}
 	}
 	pthread_mutex_lock(&h->lock);
-	n = pread(h->fd, buf, size, off);
+	/* Readers read until read() returns 0: after a short read, nothing
+	 * watched has changed, so the file still ends there. */
+	if (!h->copy)
+		gen = rcfs_watch_gen(d->watch);
+	if (gen && gen == h->eof_gen && off >= h->eof_off) {
+		n = 0;
+	} else {
+		n = pread(h->fd, buf, size, off);
+		if (n >= 0 && (size_t)n < size) {
+			h->eof_off = off + n;
+			h->eof_gen = gen;
+		}
+	}
 	pthread_mutex_unlock(&h->lock);
 	if (n < 0)
 		fuse_reply_err(req, errno);

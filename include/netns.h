@@ -2,10 +2,19 @@
 #ifndef RCFS_NETNS_H
 #define RCFS_NETNS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "settings.h"
+
+/* Where namespace INO goes in a table of 2^N slots (mask the result):
+ * namespace inodes are sequential, so spread them (Fibonacci hashing). */
+static inline uint64_t rcfs_netns_hash(ino_t ino)
+{
+	return ((uint64_t)ino * UINT64_C(0x9e3779b97f4a7c15)) >> 32;
+}
 
 /* A key is a name from the netns directory or a decimal inode. */
 #define RCFS_KEY_MAX	256
@@ -78,6 +87,7 @@ struct rcfs_map {
 	const struct rcfs_settings *settings;
 	int procfd;		/* O_PATH of settings->procfs */
 	int backing_fd;		/* O_PATH of settings->backing_dir */
+	atomic_uint backing_gen;	/* times backing_fd was reopened */
 	ino_t host_ino;		/* namespace the map was opened in */
 	struct rcfs_names *names;
 	const char *basename;	/* of the mount point, for the dir layout */
@@ -108,6 +118,9 @@ void rcfs_map_close(struct rcfs_map *m);
  * Returns 1 when reopened, 0 when nothing was to do, or -errno.
  */
 int rcfs_map_reopen_backing(struct rcfs_map *m);
+/* How many times it was reopened: a lookup that failed before another
+ * thread reopened it must be tried again. */
+unsigned int rcfs_map_backing_gen(struct rcfs_map *m);
 
 /* Map namespace INO to its target.  Returns 0 or -errno. */
 int rcfs_map_ino(struct rcfs_map *m, ino_t ino, struct rcfs_target *ret);

@@ -23,5 +23,7 @@
 /* The daemon keeps stat() answers of this many namespaces at most (a
  * fixed table: memory does not grow with the number of namespaces). */
 #define RCFS_ATTRCACHE_SLOTS	1024
+/* ... and read descriptors of this many (each holds one open file). */
+#define RCFS_OFCACHE_SLOTS	32
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "attrcache.h"
+#include "netns.h"
 
 struct entry {
 	uint64_t key;
@@ -65,10 +66,7 @@ void rcfs_attrcache_free(struct rcfs_attrcache *c)
 
 static struct slot *slot_of(struct rcfs_attrcache *c, ino_t key)
 {
-	/* namespace inodes are sequential: spread them (Fibonacci hash) */
-	uint64_t h = (uint64_t)key * UINT64_C(0x9e3779b97f4a7c15);
-
-	return &c->slots[(h >> 32) & c->mask];
+	return &c->slots[rcfs_netns_hash(key) & c->mask];
 }
 
 bool rcfs_attrcache_get(struct rcfs_attrcache *c, ino_t key, uint64_t gen,

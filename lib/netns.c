@@ -569,8 +569,15 @@ int rcfs_map_reopen_backing(struct rcfs_map *m)
 	 * anew would let another thread's openat() use a recycled number */
 	if (dup3(fd, m->backing_fd, O_CLOEXEC) < 0)
 		r = -errno;
+	else
+		atomic_fetch_add(&m->backing_gen, 1);
 	close(fd);
 	return r;
+}
+
+unsigned int rcfs_map_backing_gen(struct rcfs_map *m)
+{
+	return atomic_load(&m->backing_gen);
 }
 
 void rcfs_map_close(struct rcfs_map *m)
