@@ -36,9 +36,10 @@
 /* a file written, truncated, chmod-ed, unlinked or renamed over */
 #define FILE_MASK	(IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | \
 			 IN_DELETE_SELF | IN_MOVE_SELF)
-/* an ancestor of a path that does not exist yet */
-#define ANCESTOR_MASK	(IN_CREATE | IN_MOVED_TO | IN_DELETE_SELF | \
-			 IN_MOVE_SELF | IN_ONLYDIR)
+/* an ancestor of a path that does not exist yet, or the parent of a
+ * watched directory: its entries made, removed or renamed */
+#define ANCESTOR_MASK	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | \
+			 IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 
 enum item_kind {
 	ITEM_DIR,
@@ -266,12 +267,23 @@ static bool arm_subdirs(int ifd, const char *path)
 /* Place ITEM's watches.  Returns whether every change to it is seen. */
 static bool arm_item(struct rcfs_watch *w, struct item *it, bool rescan)
 {
+	char parent[PATH_MAX];
 	int wd;
 
 	switch (it->kind) {
 	case ITEM_DIR:
-		return arm_path(w->ifd, it->path, DIR_MASK) != -1;
 	case ITEM_TREE:
+		/*
+		 * Its parent too: a directory still open somewhere (the
+		 * daemon holds the backing directory) sends no IN_DELETE_SELF
+		 * when removed, so only the parent tells.
+		 */
+		dir_of(it->path, parent, sizeof(parent));
+		if (strcmp(parent, it->path) &&
+		    arm_path(w->ifd, parent, ANCESTOR_MASK) == -1)
+			return false;
+		if (it->kind == ITEM_DIR)
+			return arm_path(w->ifd, it->path, DIR_MASK) != -1;
 		wd = arm_path(w->ifd, it->path, DIR_MASK);
 		if (wd == -1)
 			return false;
