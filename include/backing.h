@@ -2,6 +2,7 @@
 #ifndef RCFS_BACKING_H
 #define RCFS_BACKING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 
@@ -53,6 +54,16 @@ int rcfs_replace_commit(struct rcfs_replace *r);
 int rcfs_replace_restart(struct rcfs_replace *r);
 /* Drop the copy (no-op after a commit's cleanup).  Accepts a zeroed R. */
 void rcfs_replace_abort(struct rcfs_replace *r);
+
+/*
+ * A commit links the new file in under ".NAME.rcfs-PID-N" and renames it
+ * over NAME: a process killed between the two leaves that name behind.
+ * Remove those of processes that are gone, in DIRFD (and with SUBDIRS in
+ * each of its subdirectories, the dir layout).  Returns how many were
+ * removed, or -errno.
+ */
+#define RCFS_TMP_INFIX	".rcfs-"
+int rcfs_replace_cleanup(int base, bool subdirs);
 
 /* Copy everything from SRC (from offset 0) to DST.  0 or -errno. */
 int rcfs_copy_fd(int src, int dst);

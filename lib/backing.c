@@ -3,10 +3,12 @@
  * Access to backing files: confined beneath the backing directory, and
  * replaced only atomically.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <linux/openat2.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -220,6 +222,65 @@ static int link_tmpfile(int fd, int dirfd, const char *name)
 	       0 : -errno;
 }
 
+/* The name a commit links the new file in under, before renaming it. */
+static void tmp_name(char *buf, size_t len, const char *name, pid_t pid,
+		     unsigned int n)
+{
+	snprintf(buf, len, ".%.200s" RCFS_TMP_INFIX "%d-%u", name, (int)pid, n);
+}
+
+/* Whether NAME is a commit's temporary name whose process is gone. */
+static bool stale_tmp_name(const char *name)
+{
+	const char *p = NULL, *q = name;
+	unsigned int n;
+	int pid, end = 0;
+
+	/* the last one: the file's own name may hold the infix too */
+	while ((q = strstr(q, RCFS_TMP_INFIX)))
+		p = q++;
+	if (name[0] != '.' || !p)
+		return false;
+	if (sscanf(p + strlen(RCFS_TMP_INFIX), "%d-%u%n", &pid, &n, &end) != 2 ||
+	    p[strlen(RCFS_TMP_INFIX) + (size_t)end] != '\0' || pid <= 0)
+		return false;
+	return kill(pid, 0) < 0 && errno == ESRCH;
+}
+
+int rcfs_replace_cleanup(int base, bool subdirs)
+{
+	struct dirent *de;
+	int fd, removed = 0;
+	DIR *d;
+
+	fd = openat(base, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	while ((de = readdir(d))) {
+		if (subdirs && de->d_type == DT_DIR && de->d_name[0] != '.') {
+			int sub = openat(dirfd(d), de->d_name, O_PATH |
+					 O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			if (sub >= 0) {
+				int r = rcfs_replace_cleanup(sub, false);
+
+				removed += r > 0 ? r : 0;
+				close(sub);
+			}
+		} else if (de->d_type == DT_REG && stale_tmp_name(de->d_name) &&
+			   unlinkat(dirfd(d), de->d_name, 0) == 0) {
+			removed++;
+		}
+	}
+	closedir(d);
+	return removed;
+}
+
 int rcfs_replace_commit(struct rcfs_replace *r)
 {
 	static atomic_uint counter;
@@ -229,8 +290,8 @@ int rcfs_replace_commit(struct rcfs_replace *r)
 	if (fsync(r->fd) < 0)
 		return -errno;
 	for (;;) {
-		snprintf(tmp, sizeof(tmp), ".%.200s.rcfs-%d-%u", r->name,
-			 (int)getpid(), atomic_fetch_add(&counter, 1));
+		tmp_name(tmp, sizeof(tmp), r->name, getpid(),
+			 atomic_fetch_add(&counter, 1));
 		e = link_tmpfile(r->fd, r->dirfd, tmp);
 		if (e != -EEXIST)
 			break;

@@ -200,18 +200,40 @@ figure() {
 		run "$RCFS_STRESS_BIN" check "$n" "$BACKING/$n.conf"
 		assert_output ok
 	done
-	before=$(rcfs_files "$BACKING")
-	[ "$before" = "$(printf './%s.conf\n./%s.conf' "$NS1" "$NS2")" ]
 
 	umount -l "$MP"
 	rcfs_wait_for_unmount "$MP"
+	# killed between linking the new file in and renaming it, the daemon
+	# leaves a temporary name: the next one removes it at start
 	rcfs_start_daemon "$BACKING" "$MP"
+	before=$(rcfs_files "$BACKING")
+	[ "$before" = "$(printf './%s.conf\n./%s.conf' "$NS1" "$NS2")" ]
 	run in_ns "$NS2" cat "$MP"
 	assert_success
 	assert_output "$(cat "$BACKING/$NS2.conf")"
 	run in_ns "$NS1" "$RCFS_STRESS_BIN" write -n 10 "$MP" "/run/netns/$NS1:$NS1"
 	assert_success
 	[ "$(rcfs_files "$BACKING")" = "$before" ]
+}
+
+@test "temporary files of a daemon killed mid-commit are removed at the next start, others kept" {
+	local dead live=$$
+	printf 'nameserver 10.1.2.1\n' > "$BACKING/$NS1.conf"
+	true & dead=$!
+	wait "$dead"
+	# what a commit leaves when killed between its link and its rename
+	printf 'half\n' > "$BACKING/.$NS1.conf.rcfs-$dead-7"
+	printf 'busy\n' > "$BACKING/.$NS1.conf.rcfs-$live-8"
+	printf 'mine\n' > "$BACKING/.notes.rcfs-x"
+	rcfs_start_daemon "$BACKING" "$MP"
+	assert_file_not_exists "$BACKING/.$NS1.conf.rcfs-$dead-7"
+	# a live process's may be a commit under way; other names are not ours
+	assert_file_exists "$BACKING/.$NS1.conf.rcfs-$live-8"
+	assert_file_exists "$BACKING/.notes.rcfs-x"
+	grep -q "removed 1 temporary file of writes cut short in $BACKING" \
+		"$RCFS_TMP/daemon.log"
+	run in_ns "$NS1" cat "$MP"
+	assert_output 'nameserver 10.1.2.1'
 }
 
 @test "a writer killed between write and close leaves the old content, 20 of 20" {
