@@ -286,6 +286,22 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 }
 
 /*
+ * Whether what was found for T may be kept for its generation.  Not
+ * while ip-netns has a file not yet bound (an unnamed namespace may be
+ * named any moment), nor when the backing directory was reopened during
+ * the lookup (it may have used either).
+ */
+static bool keepable(struct rcfs_daemon *d, const struct rcfs_target *t,
+		     unsigned int bgen)
+{
+	unsigned int now = rcfs_map_backing_gen(&d->map);
+
+	if (now != bgen || (now & 1))
+		return false;
+	return t->named || rcfs_names_settled(d->map.names);
+}
+
+/*
  * stat() of the caller: the hot path, since glibc calls it before every
  * name lookup.  What a namespace sees is kept with the watch generation
  * it was found at; while nothing watched has changed, the answer costs
@@ -295,6 +311,7 @@ static int stat_caller(fuse_req_t req, struct stat *st)
 {
 	struct rcfs_daemon *d = daemon_of(req);
 	struct rcfs_target t;
+	unsigned int bgen;
 	uint64_t gen;
 	ino_t ino;
 	int r;
@@ -307,14 +324,12 @@ static int stat_caller(fuse_req_t req, struct stat *st)
 	gen = d->verbose ? 0 : rcfs_watch_gen(d->watch);
 	if (gen && rcfs_attrcache_get(d->attrs, ino, gen, &r, st))
 		return r;
+	bgen = rcfs_map_backing_gen(&d->map);
 	r = map_caller(req, ino, &t);
 	if (r < 0)
 		return r;
 	r = stat_visible(d, &t, st);
-	/* an unnamed namespace may be named any moment while ip-netns has
-	 * a file not yet bound: look it up again each time until then */
-	if (gen && (r == 0 || r == -ENOENT) &&
-	    (t.named || rcfs_names_settled(d->map.names)))
+	if (gen && (r == 0 || r == -ENOENT) && keepable(d, &t, bgen))
 		rcfs_attrcache_put(d->attrs, ino, gen, r, st);
 	return r;
 }
@@ -411,6 +426,7 @@ static int open_reader(fuse_req_t req, ino_t ino, struct handle *h)
 	struct rcfs_daemon *d = daemon_of(req);
 	struct rcfs_target t;
 	struct rcfs_ofile *of;
+	unsigned int bgen;
 	uint64_t gen;
 	bool own;
 	int r;
@@ -422,6 +438,7 @@ static int open_reader(fuse_req_t req, ino_t ino, struct handle *h)
 		h->fd = h->of->fd;
 		return 0;
 	}
+	bgen = rcfs_map_backing_gen(&d->map);
 	r = map_caller(req, ino, &t);
 	if (r < 0)
 		return r;
@@ -429,15 +446,18 @@ static int open_reader(fuse_req_t req, ino_t ino, struct handle *h)
 	if (r < 0)
 		return r;
 	h->fd = r;
-	/* the host's original is shared already; and see stat_caller */
-	if (!gen || !h->owned ||
-	    (!t.named && !rcfs_names_settled(d->map.names)))
+	/* the host's original is shared already */
+	if (!gen || !h->owned || !keepable(d, &t, bgen))
 		return 0;
 	of = rcfs_ofile_new(h->fd, ino, gen);
 	if (of) {
 		h->of = of;
 		h->owned = false;
 		rcfs_ofcache_put(d->files, of);
+		/* a change came meanwhile: the flush may have run before the
+		 * put, and nothing would close this file until the next one */
+		if (rcfs_watch_gen(d->watch) != gen)
+			rcfs_ofcache_flush(d->files);
 	}
 	return 0;
 }
@@ -525,7 +545,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	pthread_mutex_lock(&h->lock);
 	/* Readers read until read() returns 0: after a short read, nothing
 	 * watched has changed, so the file still ends there. */
-	if (!h->copy)
+	if (!h->copy && !d->verbose)
 		gen = rcfs_watch_gen(d->watch);
 	if (gen && gen == h->eof_gen && off >= h->eof_off) {
 		n = 0;
@@ -843,9 +863,9 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 				r = set_meta(fd, attr, to_set);
 		}
 	}
-	/* chmod, chown and utimes change a file of the namespace's own */
-	if (r == 0)
-		rcfs_watch_touch(d->watch);
+	/* chmod, chown and utimes change a file of the namespace's own;
+	 * a part may have been done even when a later part failed */
+	rcfs_watch_touch(d->watch);
 	if (r == 0 && h)
 		r = fstat(h->fd, &st) < 0 ? -errno : 0;
 	else if (r == 0)

@@ -62,7 +62,6 @@ void rcfs_replace_abort(struct rcfs_replace *r);
  * each of its subdirectories, the dir layout).  Returns how many were
  * removed, or -errno.
  */
-#define RCFS_TMP_INFIX	".rcfs-"
 int rcfs_replace_cleanup(int base, bool subdirs);
 
 /* Copy everything from SRC (from offset 0) to DST.  0 or -errno. */

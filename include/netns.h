@@ -118,8 +118,9 @@ void rcfs_map_close(struct rcfs_map *m);
  * Returns 1 when reopened, 0 when nothing was to do, or -errno.
  */
 int rcfs_map_reopen_backing(struct rcfs_map *m);
-/* How many times it was reopened: a lookup that failed before another
- * thread reopened it must be tried again. */
+/* Twice the times it was reopened, odd while a reopen is under way: a
+ * lookup that failed while or before another thread reopened it must be
+ * tried again, and its result not kept. */
 unsigned int rcfs_map_backing_gen(struct rcfs_map *m);
 
 /* Map namespace INO to its target.  Returns 0 or -errno. */

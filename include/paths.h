@@ -20,6 +20,10 @@
  * hundred bytes; anything near this is a mistake or an attack. */
 #define RCFS_MAX_FILE_SIZE	(1024 * 1024)
 
+/* A write's temporary file is .NAME.rcfs-PID-N; namespace names holding
+ * the infix are not used (a file of theirs could look like one). */
+#define RCFS_TMP_INFIX	".rcfs-"
+
 /* The daemon keeps stat() answers of this many namespaces at most (a
  * fixed table: memory does not grow with the number of namespaces). */
 #define RCFS_ATTRCACHE_SLOTS	1024

@@ -18,6 +18,11 @@
  */
 struct rcfs_watch;
 
+/* The generation also moves after this long without an event, so that a
+ * change no event shows (a hard link written elsewhere, a network file
+ * system changed by another host) is seen within that time. */
+#define RCFS_WATCH_REFRESH_MS	5000
+
 /* Returns 0 or -errno. */
 int rcfs_watch_new(struct rcfs_watch **ret);
 /* Stops the thread; accepts NULL. */

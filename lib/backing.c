@@ -229,22 +229,35 @@ static void tmp_name(char *buf, size_t len, const char *name, pid_t pid,
 	snprintf(buf, len, ".%.200s" RCFS_TMP_INFIX "%d-%u", name, (int)pid, n);
 }
 
+/* Digits only, no sign or space, at most 9: 0 at the end of S. */
+static const char *parse_digits(const char *s, long *ret)
+{
+	long v = 0;
+	int n = 0;
+
+	while (s[n] >= '0' && s[n] <= '9' && n < 9)
+		v = v * 10 + (s[n++] - '0');
+	if (!n)
+		return NULL;
+	*ret = v;
+	return s + n;
+}
+
 /* Whether NAME is a commit's temporary name whose process is gone. */
 static bool stale_tmp_name(const char *name)
 {
 	const char *p = NULL, *q = name;
-	unsigned int n;
-	int pid, end = 0;
+	long pid, n;
 
 	/* the last one: the file's own name may hold the infix too */
 	while ((q = strstr(q, RCFS_TMP_INFIX)))
 		p = q++;
 	if (name[0] != '.' || !p)
 		return false;
-	if (sscanf(p + strlen(RCFS_TMP_INFIX), "%d-%u%n", &pid, &n, &end) != 2 ||
-	    p[strlen(RCFS_TMP_INFIX) + (size_t)end] != '\0' || pid <= 0)
+	p = parse_digits(p + strlen(RCFS_TMP_INFIX), &pid);
+	if (!p || *p != '-' || !(p = parse_digits(p + 1, &n)) || *p || pid <= 0)
 		return false;
-	return kill(pid, 0) < 0 && errno == ESRCH;
+	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
 int rcfs_replace_cleanup(int base, bool subdirs)
@@ -262,7 +275,8 @@ int rcfs_replace_cleanup(int base, bool subdirs)
 		return -errno;
 	}
 	while ((de = readdir(d))) {
-		if (subdirs && de->d_type == DT_DIR && de->d_name[0] != '.') {
+		if (subdirs && de->d_type == DT_DIR && strcmp(de->d_name, ".") &&
+		    strcmp(de->d_name, "..")) {
 			int sub = openat(dirfd(d), de->d_name, O_PATH |
 					 O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 

@@ -35,8 +35,9 @@ bool rcfs_name_is_safe(const char *name)
 			return false;
 	}
 	/* Room for ".EXT" (or a separate BASENAME in the dir layout) and
-	 * for the temporary names of an atomic replace. */
-	return len <= NAME_MAX - 32;
+	 * for the temporary names of an atomic replace, which must not be
+	 * mistaken for a namespace's file. */
+	return len <= NAME_MAX - 32 && !strstr(name, RCFS_TMP_INFIX);
 }
 
 /* "TID/ns/net" into BUF (at least 32 bytes): by hand, as snprintf()
@@ -567,10 +568,11 @@ int rcfs_map_reopen_backing(struct rcfs_map *m)
 		return -errno;
 	/* dup3 replaces the descriptor atomically; closing it and opening
 	 * anew would let another thread's openat() use a recycled number */
+	/* odd while it happens: a lookup then cannot tell which it used */
+	atomic_fetch_add(&m->backing_gen, 1);
 	if (dup3(fd, m->backing_fd, O_CLOEXEC) < 0)
 		r = -errno;
-	else
-		atomic_fetch_add(&m->backing_gen, 1);
+	atomic_fetch_add(&m->backing_gen, 1);
 	close(fd);
 	return r;
 }

@@ -54,6 +54,15 @@ struct item {
 	int wd;		/* ITEM_TREE: the directory's own watch, or -1 */
 };
 
+/* A watch placed for one entry of a directory only: events on other
+ * entries of it do not matter (the default file's directory is /etc). */
+struct context {
+	int wd;
+	char name[NAME_MAX + 1];
+};
+
+#define WATCH_MAX_ROLES	64
+
 struct rcfs_watch {
 	_Atomic uint64_t gen;
 	atomic_bool trusted;
@@ -66,6 +75,13 @@ struct rcfs_watch {
 	void *data;
 	pthread_t thread;
 	bool running;
+	/* what the watches are for, as of the last arm_all(); a wd in
+	 * neither table (an old inode's, a subdirectory's) always counts */
+	int own[WATCH_MAX_ROLES];
+	size_t n_own;
+	struct context ctx[WATCH_MAX_ROLES];
+	size_t n_ctx;
+	bool roles_full;
 };
 
 int rcfs_watch_new(struct rcfs_watch **ret)
@@ -115,6 +131,9 @@ static int add_item(struct rcfs_watch *w, const char *path,
 	it->path = strdup(path);
 	if (!it->path)
 		return -ENOMEM;
+	/* "/run/netns/" has the parent "/run" */
+	for (size_t n = strlen(it->path); n > 1 && it->path[n - 1] == '/'; n--)
+		it->path[n - 1] = '\0';
 	it->kind = kind;
 	it->wd = -1;
 	w->n++;
@@ -166,31 +185,72 @@ static void dir_of(const char *path, char *buf, size_t len)
 	buf[n] = '\0';
 }
 
-/*
- * Watch PATH with MASK; if it does not exist, its nearest existing
- * ancestor, for the creation that will make it exist.  Masks are added
- * to what a watch has (one directory may be both an item and another's
- * ancestor).  Returns the wd of PATH itself, -2 when an ancestor stands
- * in, or -1 on failure.
- */
-static int arm_path(int ifd, const char *path, uint32_t mask)
+static void role_own(struct rcfs_watch *w, int wd)
 {
-	char buf[PATH_MAX];
+	if (w->n_own < WATCH_MAX_ROLES)
+		w->own[w->n_own++] = wd;
+	else
+		w->roles_full = true;
+}
+
+static void role_context(struct rcfs_watch *w, int wd, const char *name)
+{
+	struct context *c;
+
+	if (w->n_ctx == WATCH_MAX_ROLES || strlen(name) > NAME_MAX) {
+		w->roles_full = true;
+		return;
+	}
+	c = &w->ctx[w->n_ctx++];
+	c->wd = wd;
+	strcpy(c->name, name);
+}
+
+static const char *base_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/*
+ * Watch PATH with MASK, for all its events or, with ENTRY, for those of
+ * that entry of it only.  If PATH does not exist, watch its nearest
+ * existing ancestor for the creation that will make it exist.  Masks
+ * are added to what a watch has (one directory may serve several
+ * items).  Returns the wd of PATH itself, -2 when an ancestor stands in,
+ * or -1 on failure.
+ */
+static int arm_path(struct rcfs_watch *w, const char *path, uint32_t mask,
+		    const char *entry)
+{
+	char buf[PATH_MAX], below[NAME_MAX + 1];
 	int wd;
 
-	wd = inotify_add_watch(ifd, path, mask | IN_MASK_ADD);
-	if (wd >= 0)
+	wd = inotify_add_watch(w->ifd, path, mask | IN_MASK_ADD);
+	if (wd >= 0) {
+		if (entry)
+			role_context(w, wd, entry);
+		else
+			role_own(w, wd);
 		return wd;
+	}
 	if (errno != ENOENT && errno != ENOTDIR)
 		return -1;
 	snprintf(buf, sizeof(buf), "%s", path);
 	while (strcmp(buf, "/") && strcmp(buf, ".")) {
 		char up[PATH_MAX];
 
+		if (strlen(base_of(buf)) > NAME_MAX)
+			return -1;
+		strcpy(below, base_of(buf));
 		dir_of(buf, up, sizeof(up));
 		memcpy(buf, up, sizeof(buf));
-		if (inotify_add_watch(ifd, buf, ANCESTOR_MASK | IN_MASK_ADD) >= 0)
+		wd = inotify_add_watch(w->ifd, buf, ANCESTOR_MASK | IN_MASK_ADD);
+		if (wd >= 0) {
+			role_context(w, wd, below);
 			return -2;
+		}
 		if (errno != ENOENT && errno != ENOTDIR)
 			return -1;
 	}
@@ -202,10 +262,10 @@ static int arm_path(int ifd, const char *path, uint32_t mask)
  * way to the file (each may be replaced, removed or made anew), then the
  * file itself when it exists.
  */
-static bool arm_file(int ifd, const char *path)
+static bool arm_file(struct rcfs_watch *w, const char *path)
 {
-	char cur[PATH_MAX], dir[PATH_MAX], link[PATH_MAX];
-	int hops;
+	char cur[PATH_MAX], dir[PATH_MAX], up[PATH_MAX], link[PATH_MAX];
+	int hops, wd;
 
 	snprintf(cur, sizeof(cur), "%s", path);
 	for (hops = 0; hops < 16; hops++) {
@@ -213,7 +273,13 @@ static bool arm_file(int ifd, const char *path)
 		ssize_t n;
 
 		dir_of(cur, dir, sizeof(dir));
-		if (arm_path(ifd, dir, DIR_MASK) == -1)
+		if (arm_path(w, dir, DIR_MASK, base_of(cur)) == -1)
+			return false;
+		/* the directory may be held open (by our own readers) and
+		 * then sends no IN_DELETE_SELF: its parent tells */
+		dir_of(dir, up, sizeof(up));
+		if (strcmp(up, dir) &&
+		    arm_path(w, up, ANCESTOR_MASK, base_of(dir)) == -1)
 			return false;
 		if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
 			break;
@@ -228,8 +294,10 @@ static bool arm_file(int ifd, const char *path)
 			return false;
 	}
 	/* missing is fine: a directory watched above shows it coming */
-	if (inotify_add_watch(ifd, path, FILE_MASK | IN_MASK_ADD) < 0 &&
-	    errno != ENOENT && errno != ELOOP)
+	wd = inotify_add_watch(w->ifd, path, FILE_MASK | IN_MASK_ADD);
+	if (wd >= 0)
+		role_own(w, wd);
+	else if (errno != ENOENT && errno != ELOOP)
 		return false;
 	return true;
 }
@@ -247,8 +315,8 @@ static bool arm_subdirs(int ifd, const char *path)
 	while ((de = readdir(d))) {
 		char sub[PATH_MAX];
 
-		if (de->d_name[0] == '.' || (de->d_type != DT_DIR &&
-					     de->d_type != DT_UNKNOWN))
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN))
 			continue;
 		if (snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name) >=
 		    (int)sizeof(sub))
@@ -280,23 +348,26 @@ static bool arm_item(struct rcfs_watch *w, struct item *it, bool rescan)
 		 */
 		dir_of(it->path, parent, sizeof(parent));
 		if (strcmp(parent, it->path) &&
-		    arm_path(w->ifd, parent, ANCESTOR_MASK) == -1)
+		    arm_path(w, parent, ANCESTOR_MASK, base_of(it->path)) == -1)
 			return false;
-		if (it->kind == ITEM_DIR)
-			return arm_path(w->ifd, it->path, DIR_MASK) != -1;
-		wd = arm_path(w->ifd, it->path, DIR_MASK);
+		wd = arm_path(w, it->path, DIR_MASK, NULL);
 		if (wd == -1)
 			return false;
+		if (it->kind == ITEM_DIR)
+			return true;
 		/* a directory made anew has subdirectories nobody watches */
 		if (wd != it->wd)
 			rescan = true;
 		it->wd = wd;
 		return wd < 0 || !rescan || arm_subdirs(w->ifd, it->path);
 	case ITEM_FILE:
-		return arm_file(w->ifd, it->path);
+		return arm_file(w, it->path);
 	case ITEM_INODE:
-		return inotify_add_watch(w->ifd, it->path,
-					 FILE_MASK | IN_MASK_ADD) >= 0;
+		wd = inotify_add_watch(w->ifd, it->path,
+				       FILE_MASK | IN_MASK_ADD);
+		if (wd >= 0)
+			role_own(w, wd);
+		return wd >= 0;
 	}
 	return false;
 }
@@ -305,9 +376,34 @@ static bool arm_all(struct rcfs_watch *w, bool rescan)
 {
 	bool ok = true;
 
+	w->n_own = w->n_ctx = 0;
+	w->roles_full = false;
 	for (size_t i = 0; i < w->n; i++)
 		ok &= arm_item(w, &w->items[i], rescan);
 	return ok;
+}
+
+/* Whether EV may change what is served: anything but another entry of a
+ * directory watched for one entry only. */
+static bool relevant(const struct rcfs_watch *w, const struct inotify_event *ev)
+{
+	bool context = false;
+
+	if (w->roles_full || (ev->mask & (IN_Q_OVERFLOW | IN_IGNORED |
+					  IN_DELETE_SELF | IN_MOVE_SELF)) ||
+	    !ev->len)
+		return true;
+	for (size_t i = 0; i < w->n_own; i++)
+		if (w->own[i] == ev->wd)
+			return true;
+	for (size_t i = 0; i < w->n_ctx; i++) {
+		if (w->ctx[i].wd != ev->wd)
+			continue;
+		if (!strcmp(w->ctx[i].name, ev->name))
+			return true;
+		context = true;
+	}
+	return !context;
 }
 
 /* A subdirectory made in a tree item's directory: watch it before the
@@ -336,8 +432,9 @@ static bool arm_new_subdir(struct rcfs_watch *w,
 	return true;
 }
 
-/* Read the pending events.  Returns false if some may have been lost. */
-static bool drain(struct rcfs_watch *w, bool *rescan)
+/* Read the pending events.  Returns false if some may have been lost;
+ * *CHANGED tells whether any may change what is served. */
+static bool drain(struct rcfs_watch *w, bool *rescan, bool *changed)
 {
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
 	bool ok = true;
@@ -351,6 +448,7 @@ static bool drain(struct rcfs_watch *w, bool *rescan)
 				*rescan = true;
 			else
 				ok &= arm_new_subdir(w, ev);
+			*changed |= relevant(w, ev);
 			p += sizeof(*ev) + ev->len;
 		}
 	}
@@ -374,21 +472,28 @@ static void *watch_thread(void *data)
 	(void)setpriority(PRIO_PROCESS, 0, -10);
 
 	for (;;) {
-		bool trusted = atomic_load(&w->trusted), rescan = false, ok;
+		bool trusted = atomic_load(&w->trusted), rescan = false;
+		bool changed, ok;
 		/* not every watch could be placed: try again each second */
-		int n = poll(p, 3, trusted ? -1 : 1000);
+		int n = poll(p, 3, trusted ? RCFS_WATCH_REFRESH_MS : 1000);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 || (p[2].revents & POLLIN))
 			break;
-		if (n == 0)
+		/* not every watch could be placed: try again; or what no
+		 * event shows (a hard link written elsewhere, a network file
+		 * system) is looked up again now and then */
+		if (n == 0 && !trusted)
 			rescan = true;
 		if (p[1].revents & (POLLPRI | POLLERR))
 			rescan = true;	/* a mount may hide a watched inode */
 		ok = true;
+		changed = rescan || !trusted || n == 0;
 		if (p[0].revents & POLLIN)
-			ok = drain(w, &rescan);
+			ok = drain(w, &rescan, &changed);
+		if (!changed)
+			continue;	/* another file in a watched directory */
 		ok &= arm_all(w, rescan);
 		if (!ok)
 			atomic_store(&w->trusted, false);
