@@ -281,6 +281,21 @@ default_link() {
 
 # ---- the dir layout ----------------------------------------------------
 
+@test "-l dir: a namespace named with a leading dot, there before the start, follows changes in place and by rename" {
+	local dot=.x$NS
+	rcfs_ns_add "$dot"
+	mkdir "$BACKING/$dot"
+	printf 'nameserver 10.87.0.1\n' > "$BACKING/$dot/mp"
+	rcfs_start_daemon -l dir -d "$DEFAULT" "$BACKING" "$MP"
+	assert_follows "$dot" "$BACKING/$dot/mp"
+	printf 'nameserver 10.87.0.2\n' >> "$BACKING/$dot/mp"
+	assert_follows "$dot" "$BACKING/$dot/mp"
+	assert_output --partial 'nameserver 10.87.0.2'
+	replace "$BACKING/$dot/mp" 'nameserver 10.87.1.1'
+	assert_follows "$dot" "$BACKING/$dot/mp"
+	assert_output 'nameserver 10.87.1.1'
+}
+
 @test "-l dir: stat follows a namespace directory and file made after the first stat, then changed in place" {
 	local i
 	rcfs_start_daemon -l dir -d "$DEFAULT" "$BACKING" "$MP"

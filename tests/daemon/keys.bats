@@ -123,8 +123,11 @@ local_teardown() {
 	# sort before the others, so a bug would pick them first
 	bind_ns "$pid" $'/run/netns/\tab'
 	bind_ns "$pid" $'/run/netns/\nnewline'
+	# a write's temporary name: it could be taken for a leftover
+	bind_ns "$pid" "/run/netns/.a.rcfs-1-2"
 	printf 'nameserver 10.9.9.3\n' > "$BACKING/"$'\ttab.conf'
 	printf 'nameserver 10.9.9.3\n' > "$BACKING/"$'\nnewline.conf'
+	printf 'nameserver 10.9.9.5\n' > "$BACKING/.a.rcfs-1-2.conf"
 	printf 'nameserver 10.9.9.1\n' > "$BACKING/$bad.conf"
 	printf 'nameserver 10.9.9.2\n' > "$BACKING/$long.conf"
 	printf 'nameserver 10.9.9.4\n' > "$BACKING/$ino.conf"
