@@ -29,7 +29,8 @@ static int reference_safe(const char *name)
 		if (c == '/' || c < 0x20 || c == 0x7f)
 			return 0;
 	}
-	return len <= NAME_MAX - 32;
+	/* a write's temporary file holds ".rcfs-": such names are reserved */
+	return len <= NAME_MAX - 32 && !strstr(name, ".rcfs-");
 }
 
 /* No component of REL may be empty, "." or "..", nor longer than
