@@ -24,22 +24,17 @@ struct rcfs_ofcache {
 
 int rcfs_ofcache_new(size_t nslots, struct rcfs_ofcache **ret)
 {
-	struct rcfs_ofcache *c;
-	size_t n = 1;
+	struct rcfs_ofcache *c = malloc(sizeof(*c));
 
-	while (n < nslots)
-		n <<= 1;
-	c = malloc(sizeof(*c));
 	if (!c)
 		return -ENOMEM;
-	c->slots = calloc(n, sizeof(*c->slots));
+	c->slots = rcfs_netns_table_new(nslots, sizeof(*c->slots), &c->mask);
 	if (!c->slots) {
 		free(c);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i <= c->mask; i++)
 		pthread_spin_init(&c->slots[i].lock, PTHREAD_PROCESS_PRIVATE);
-	c->mask = n - 1;
 	*ret = c;
 	return 0;
 }

@@ -4,6 +4,7 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -15,6 +16,13 @@ static inline uint64_t rcfs_netns_hash(ino_t ino)
 {
 	return ((uint64_t)ino * UINT64_C(0x9e3779b97f4a7c15)) >> 32;
 }
+
+/*
+ * A zeroed table of at least NSLOTS slots of SIZE bytes, keyed by
+ * rcfs_netns_hash(): the count is rounded up to a power of two, and
+ * *RET_MASK gets it minus one.  NULL on ENOMEM.
+ */
+void *rcfs_netns_table_new(size_t nslots, size_t size, size_t *ret_mask);
 
 /* A key is a name from the netns directory or a decimal inode. */
 #define RCFS_KEY_MAX	256

@@ -37,21 +37,16 @@ struct rcfs_attrcache {
 
 int rcfs_attrcache_new(size_t nslots, struct rcfs_attrcache **ret)
 {
-	struct rcfs_attrcache *c;
-	size_t n = 1;
+	struct rcfs_attrcache *c = malloc(sizeof(*c));
 
-	while (n < nslots)
-		n <<= 1;
-	c = malloc(sizeof(*c));
 	if (!c)
 		return -ENOMEM;
 	/* zeroed: generation 0 is never current, so no slot matches */
-	c->slots = calloc(n, sizeof(*c->slots));
+	c->slots = rcfs_netns_table_new(nslots, sizeof(*c->slots), &c->mask);
 	if (!c->slots) {
 		free(c);
 		return -ENOMEM;
 	}
-	c->mask = n - 1;
 	*ret = c;
 	return 0;
 }

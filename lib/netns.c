@@ -40,6 +40,19 @@ bool rcfs_name_is_safe(const char *name)
 	return len <= NAME_MAX - 32 && !strstr(name, RCFS_TMP_INFIX);
 }
 
+void *rcfs_netns_table_new(size_t nslots, size_t size, size_t *ret_mask)
+{
+	size_t n = 1;
+	void *t;
+
+	while (n < nslots)
+		n <<= 1;
+	t = calloc(n, size);
+	if (t)
+		*ret_mask = n - 1;
+	return t;
+}
+
 /* "TID/ns/net" into BUF (at least 32 bytes): by hand, as snprintf()
  * costs more than the rest of a cached request. */
 static void format_ns_rel(char *buf, pid_t tid)
