@@ -136,3 +136,16 @@ rcfs_rename_storm() {
 	echo "renames: $n, failures: $bad"
 	[ "$bad" -eq 0 ]
 }
+
+# rcfs_manager_namespaces NSVAR ANONVAR LINE...: a named namespace whose
+# backing file ($BACK) holds the LINEs, and an anonymous one without a
+# file; its name and the PID holding the other go to the caller's NSVAR
+# and ANONVAR (rcfs_anon_ns ends that process at teardown).
+rcfs_manager_namespaces() {
+	local -n _rmn_ns=$1 _rmn_anon=$2
+	shift 2
+	_rmn_ns=$(rcfs_name named)
+	rcfs_ns_add "$_rmn_ns"
+	printf '%s\n' "$@" >"$BACK/$_rmn_ns.conf"
+	_rmn_anon=$(rcfs_anon_ns)
+}

@@ -28,11 +28,7 @@ local_teardown() {
 
 @test "mv over a regular-file mount point fails with EBUSY and changes nothing" {
 	local ns anon
-	ns=$(rcfs_name named)
-	rcfs_ns_add "$ns"
-	printf 'nameserver 198.51.100.41\n' >"$BACK/$ns.conf"
-	anon=$(rcfs_anon_ns)
-	rcfs_track_pid "$anon"
+	rcfs_manager_namespaces ns anon 'nameserver 198.51.100.41'
 	rcfs_start_daemon -d "$DEFAULT" "$BACK" /etc/resolv.conf
 
 	# what dhclient-script does: write resolv.conf.dhclient-new, mv it over
@@ -57,11 +53,7 @@ local_teardown() {
 
 @test "in-place writes by the host land in the host's file and namespaces are unaffected" {
 	local ns anon
-	ns=$(rcfs_name named)
-	rcfs_ns_add "$ns"
-	printf 'nameserver 198.51.100.42\n' >"$BACK/$ns.conf"
-	anon=$(rcfs_anon_ns)
-	rcfs_track_pid "$anon"
+	rcfs_manager_namespaces ns anon 'nameserver 198.51.100.42'
 	rcfs_start_daemon -d "$DEFAULT" "$BACK" /etc/resolv.conf
 	printf 'nameserver 192.0.2.42\n' >/etc/resolv.conf
 	printf 'nameserver 192.0.2.43\n' >>/etc/resolv.conf

@@ -41,11 +41,7 @@ local_teardown() {
 
 @test "resolvconf: 200 renames in /run/resolvconf under a mount -t resolvconffs on the symlink" {
 	local ns anon
-	ns=$(rcfs_name named)
-	rcfs_ns_add "$ns"
-	printf 'nameserver 198.51.100.20\n' >"$BACK/$ns.conf"
-	anon=$(rcfs_anon_ns)
-	rcfs_track_pid "$anon"
+	rcfs_manager_namespaces ns anon 'nameserver 198.51.100.20'
 	# the default changes with every rename: the namespaces without a file
 	# of their own follow the host's DNS
 	rcfs_mount_rcfs "$BACK" /etc/resolv.conf "default=$DEFAULT"

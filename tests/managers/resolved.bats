@@ -85,11 +85,7 @@ resolved_replace() {
 
 @test "200 renames of resolved's stub under a mount on its symlink all succeed and the host sees each" {
 	local ns anon i out want fails=0 wrong=0 named_log anon_log
-	ns=$(rcfs_name named)
-	rcfs_ns_add "$ns"
-	printf 'nameserver 198.51.100.7\n# own\n' >"$BACK/$ns.conf"
-	anon=$(rcfs_anon_ns)
-	rcfs_track_pid "$anon"
+	rcfs_manager_namespaces ns anon 'nameserver 198.51.100.7' '# own'
 	rcfs_start_daemon -d "$UPLINK" "$BACK" /etc/resolv.conf
 	assert rcfs_is_mounted /etc/resolv.conf
 	refute rcfs_mounted_anywhere "$STUB"
