@@ -285,6 +285,13 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	fuse_reply_err(req, ENOTDIR);
 }
 
+/* The watch generation under which what is found now may be kept, or 0
+ * when nothing may be (-v logs every request's lookup). */
+static uint64_t kept_gen(struct rcfs_daemon *d)
+{
+	return d->verbose ? 0 : rcfs_watch_gen(d->watch);
+}
+
 /*
  * Whether what was found for T may be kept for its generation.  Not
  * while ip-netns has a file not yet bound (an unnamed namespace may be
@@ -321,7 +328,7 @@ static int stat_caller(fuse_req_t req, struct stat *st)
 		return r;
 	/* read before looking anything up: a change meanwhile moves it on,
 	 * and what is found now is not kept as current */
-	gen = d->verbose ? 0 : rcfs_watch_gen(d->watch);
+	gen = kept_gen(d);
 	if (gen && rcfs_attrcache_get(d->attrs, ino, gen, &r, st))
 		return r;
 	bgen = rcfs_map_backing_gen(&d->map);
@@ -432,7 +439,7 @@ static int open_reader(fuse_req_t req, ino_t ino, struct handle *h)
 	int r;
 
 	/* read before the lookups: a change meanwhile moves it on */
-	gen = d->verbose ? 0 : rcfs_watch_gen(d->watch);
+	gen = kept_gen(d);
 	h->of = rcfs_ofcache_get(d->files, ino, gen);
 	if (h->of) {
 		h->fd = h->of->fd;
@@ -545,8 +552,8 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	pthread_mutex_lock(&h->lock);
 	/* Readers read until read() returns 0: after a short read, nothing
 	 * watched has changed, so the file still ends there. */
-	if (!h->copy && !d->verbose)
-		gen = rcfs_watch_gen(d->watch);
+	if (!h->copy)
+		gen = kept_gen(d);
 	if (gen && gen == h->eof_gen && off >= h->eof_off) {
 		n = 0;
 	} else {
