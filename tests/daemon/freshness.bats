@@ -564,3 +564,27 @@ default_link() {
 	assert_output "$(cat "$BACKING/$NS.conf")"
 	assert_output --partial "search $(domain 30)"
 }
+
+# ---- what no event shows -------------------------------------------------
+
+@test "a backing file written through a hard link outside the watched directories is seen after the refresh" {
+	local elsewhere=$RCFS_TMP/unwatched deadline want
+	mkdir "$elsewhere"
+	printf 'nameserver 10.96.0.1\n' > "$BACKING/$NS.conf"
+	ln "$BACKING/$NS.conf" "$elsewhere/link"
+	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
+	assert_follows "$NS" "$BACKING/$NS.conf"
+	# written in place through the other name: inotify reports it only
+	# to watches on that name's directory, and there are none
+	printf 'nameserver 10.96.0.2\n# a longer file\n' >> "$elsewhere/link"
+	want=$(real "$BACKING/$NS.conf")
+	deadline=$((SECONDS + 15))
+	until [ "$(seen "$NS")" = "$want" ]; do
+		[ $SECONDS -lt $deadline ] || break
+		sleep 0.2
+	done
+	run seen "$NS"
+	assert_output "$want"
+	run within "$NS" cat "$MP"
+	assert_output --partial 'nameserver 10.96.0.2'
+}
