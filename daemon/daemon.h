@@ -32,6 +32,7 @@ struct rcfs_daemon {
 	struct rcfs_watch *watch;
 	struct rcfs_attrcache *attrs;
 	struct rcfs_ofcache *files;	/* readers' descriptors, likewise */
+	struct rcfs_tids *tids;	/* namespace links of frequent callers */
 };
 
 /* daemon/ops.c */

@@ -24,6 +24,7 @@
 #include "attrcache.h"
 #include "backing.h"
 #include "ofcache.h"
+#include "tids.h"
 #include "watch.h"
 
 /* Exit statuses, as documented in resolvconffs(8). */
@@ -547,6 +548,8 @@ static void on_watch_change(void *data)
 	rcfs_names_invalidate(d->map.names);
 	/* no longer current: let them close with their last reader */
 	rcfs_ofcache_flush(d->files);
+	/* at the latest every RCFS_WATCH_REFRESH_MS */
+	rcfs_tids_sweep(d->tids);
 }
 
 static int watch_add_all(struct rcfs_daemon *d)
@@ -689,6 +692,9 @@ int main(int argc, char **argv)
 		fail("cannot open", d.settings.procfs, -r);
 		goto out;
 	}
+	/* without it (ENOMEM), every request walks to the link */
+	if (rcfs_tids_new(RCFS_TIDS_SLOTS, &d.tids) < 0)
+		d.tids = NULL;
 	/* before the mount is live: what it serves is tidy from the start */
 	r = rcfs_replace_cleanup(d.map.backing_fd,
 				 d.settings.layout == RCFS_LAYOUT_DIR);
@@ -778,6 +784,7 @@ out:
 	rcfs_watch_free(d.watch);
 	rcfs_attrcache_free(d.attrs);
 	rcfs_ofcache_free(d.files);
+	rcfs_tids_free(d.tids);
 	rcfs_map_close(&d.map);
 	if (d.host_fd >= 0)
 		close(d.host_fd);

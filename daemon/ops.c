@@ -27,6 +27,7 @@
 #include "daemon.h"
 #include "paths.h"
 #include "resolvconf.h"
+#include "tids.h"
 #include "watch.h"
 
 struct handle {
@@ -114,7 +115,7 @@ static int caller_netns(fuse_req_t req, ino_t *ret_ino)
 	/* 0: the caller is in a pid namespace we cannot see into */
 	if (pid <= 0)
 		return -EIO;
-	r = rcfs_netns_of_tid(d->map.procfd, pid, ret_ino);
+	r = rcfs_tids_netns(d->tids, d->map.procfd, pid, ret_ino);
 	if (r < 0 && r != -ESRCH)
 		log_msg(LOG_ERR, "cannot find the network namespace of "
 			"thread %d: %s", (int)pid, strerror(-r));

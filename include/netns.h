@@ -36,10 +36,17 @@ bool rcfs_name_is_safe(const char *name);
 
 /*
  * The network namespace of thread TID: the inode of PROCFS/TID/ns/net,
- * read from the link with one readlinkat() relative to PROCFD.  Returns 0 or -errno
- * (-ESRCH when the thread is gone).
+ * read from the link with one readlinkat() relative to PROCFD.  Returns
+ * 0 or -errno (-ESRCH when the thread is gone).
  */
 int rcfs_netns_of_tid(int procfd, pid_t tid, ino_t *ret_ino);
+
+/* "TID/ns/net", the link's path relative to procfs, into BUF (at least
+ * RCFS_TID_REL_MAX bytes). */
+#define RCFS_TID_REL_MAX	32
+void rcfs_netns_tid_rel(char *buf, pid_t tid);
+/* Whether TEXT is the link's "net:[INODE]"; then the inode. */
+bool rcfs_netns_parse_link(const char *text, ino_t *ret_ino);
 
 /* The inode of the namespace file PATH (a /run/netns entry, or
  * /proc/PID/ns/net).  Returns 0 or -errno; -EINVAL if not nsfs. */

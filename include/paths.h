@@ -29,5 +29,8 @@
 #define RCFS_ATTRCACHE_SLOTS	1024
 /* ... and read descriptors of this many (each holds one open file). */
 #define RCFS_OFCACHE_SLOTS	32
+/* ... and descriptors of the namespace links of this many threads that
+ * ask often (tids.h). */
+#define RCFS_TIDS_SLOTS		64
 
 #endif

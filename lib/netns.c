@@ -53,15 +53,14 @@ void *rcfs_netns_table_new(size_t nslots, size_t size, size_t *ret_mask)
 	return t;
 }
 
-/* "TID/ns/net" into BUF (at least 32 bytes): by hand, as snprintf()
- * costs more than the rest of a cached request. */
-static void format_ns_rel(char *buf, pid_t tid)
+void rcfs_netns_tid_rel(char *buf, pid_t tid)
 {
 	static const char tail[] = "/ns/net";
 	char digits[16];
 	unsigned int v = (unsigned int)tid;
 	size_t n = 0;
 
+	/* by hand: snprintf() costs more than the rest of a kept answer */
 	do {
 		digits[n++] = (char)('0' + v % 10);
 		v /= 10;
@@ -71,10 +70,24 @@ static void format_ns_rel(char *buf, pid_t tid)
 	memcpy(buf, tail, sizeof(tail));
 }
 
+bool rcfs_netns_parse_link(const char *text, ino_t *ret_ino)
+{
+	unsigned long long ino;
+	char *end;
+
+	if (strncmp(text, "net:[", 5) || text[5] < '0' || text[5] > '9')
+		return false;
+	errno = 0;
+	ino = strtoull(text + 5, &end, 10);
+	if (errno || strcmp(end, "]"))
+		return false;
+	*ret_ino = (ino_t)ino;
+	return true;
+}
+
 int rcfs_netns_of_tid(int procfd, pid_t tid, ino_t *ret_ino)
 {
-	char rel[64], link[64], *end;
-	unsigned long long ino;
+	char rel[RCFS_TID_REL_MAX], link[64];
 	struct stat st;
 	ssize_t n;
 
@@ -83,19 +96,13 @@ int rcfs_netns_of_tid(int procfd, pid_t tid, ino_t *ret_ino)
 	 * without opening the namespace: half the cost of a stat() through
 	 * the link, and this runs for every request.
 	 */
-	format_ns_rel(rel, tid);
+	rcfs_netns_tid_rel(rel, tid);
 	n = readlinkat(procfd, rel, link, sizeof(link) - 1);
 	if (n < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
 	link[n] = '\0';
-	if (!strncmp(link, "net:[", 5)) {
-		errno = 0;
-		ino = strtoull(link + 5, &end, 10);
-		if (!errno && end != link + 5 && !strcmp(end, "]")) {
-			*ret_ino = (ino_t)ino;
-			return 0;
-		}
-	}
+	if (rcfs_netns_parse_link(link, ret_ino))
+		return 0;
 	/* a form this code does not know: ask the inode itself */
 	if (fstatat(procfd, rel, &st, 0) < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
