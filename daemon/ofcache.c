@@ -5,6 +5,7 @@
  * lock could cost a futex() call on the hot path.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -18,21 +19,18 @@ struct slot {
 };
 
 struct rcfs_ofcache {
-	size_t mask;
-	struct slot *slots;
+	size_t mask;		/* first: see rcfs_netns_table_new() */
+	struct slot slots[];
 };
+_Static_assert(offsetof(struct rcfs_ofcache, mask) == 0, "mask first");
 
 int rcfs_ofcache_new(size_t nslots, struct rcfs_ofcache **ret)
 {
-	struct rcfs_ofcache *c = malloc(sizeof(*c));
+	struct rcfs_ofcache *c;
 
+	c = rcfs_netns_table_new(sizeof(*c), nslots, sizeof(c->slots[0]));
 	if (!c)
 		return -ENOMEM;
-	c->slots = rcfs_netns_table_new(nslots, sizeof(*c->slots), &c->mask);
-	if (!c->slots) {
-		free(c);
-		return -ENOMEM;
-	}
 	for (size_t i = 0; i <= c->mask; i++)
 		pthread_spin_init(&c->slots[i].lock, PTHREAD_PROCESS_PRIVATE);
 	*ret = c;
@@ -46,7 +44,6 @@ void rcfs_ofcache_free(struct rcfs_ofcache *c)
 	rcfs_ofcache_flush(c);
 	for (size_t i = 0; i <= c->mask; i++)
 		pthread_spin_destroy(&c->slots[i].lock);
-	free(c->slots);
 	free(c);
 }
 

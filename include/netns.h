@@ -18,11 +18,13 @@ static inline uint64_t rcfs_netns_hash(ino_t ino)
 }
 
 /*
- * A zeroed table of at least NSLOTS slots of SIZE bytes, keyed by
- * rcfs_netns_hash(): the count is rounded up to a power of two, and
- * *RET_MASK gets it minus one.  NULL on ENOMEM.
+ * A zeroed table: a struct of HEAD bytes whose first member is its mask
+ * (a size_t) and whose last is a flexible array of at least NSLOTS slots
+ * of SIZE bytes, keyed by rcfs_netns_hash().  The count is rounded up to
+ * a power of two; the mask is it minus one.  Freed with free().  NULL on
+ * ENOMEM.
  */
-void *rcfs_netns_table_new(size_t nslots, size_t size, size_t *ret_mask);
+void *rcfs_netns_table_new(size_t head, size_t nslots, size_t size);
 
 /* A key is a name from the netns directory or a decimal inode. */
 #define RCFS_KEY_MAX	256

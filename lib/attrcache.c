@@ -7,6 +7,7 @@
  * that a torn copy is a discarded copy, never undefined behaviour.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,31 +32,25 @@ struct slot {
 };
 
 struct rcfs_attrcache {
-	size_t mask;
-	struct slot *slots;
+	size_t mask;		/* first: see rcfs_netns_table_new() */
+	struct slot slots[];
 };
+_Static_assert(offsetof(struct rcfs_attrcache, mask) == 0, "mask first");
 
 int rcfs_attrcache_new(size_t nslots, struct rcfs_attrcache **ret)
 {
-	struct rcfs_attrcache *c = malloc(sizeof(*c));
+	struct rcfs_attrcache *c;
 
+	/* zeroed: generation 0 is never current, so no slot matches */
+	c = rcfs_netns_table_new(sizeof(*c), nslots, sizeof(c->slots[0]));
 	if (!c)
 		return -ENOMEM;
-	/* zeroed: generation 0 is never current, so no slot matches */
-	c->slots = rcfs_netns_table_new(nslots, sizeof(*c->slots), &c->mask);
-	if (!c->slots) {
-		free(c);
-		return -ENOMEM;
-	}
 	*ret = c;
 	return 0;
 }
 
 void rcfs_attrcache_free(struct rcfs_attrcache *c)
 {
-	if (!c)
-		return;
-	free(c->slots);
 	free(c);
 }
 

@@ -40,16 +40,16 @@ bool rcfs_name_is_safe(const char *name)
 	return len <= NAME_MAX - 32 && !strstr(name, RCFS_TMP_INFIX);
 }
 
-void *rcfs_netns_table_new(size_t nslots, size_t size, size_t *ret_mask)
+void *rcfs_netns_table_new(size_t head, size_t nslots, size_t size)
 {
 	size_t n = 1;
 	void *t;
 
 	while (n < nslots)
 		n <<= 1;
-	t = calloc(n, size);
+	t = calloc(1, head + n * size);
 	if (t)
-		*ret_mask = n - 1;
+		*(size_t *)t = n - 1;
 	return t;
 }
 

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
@@ -34,10 +35,11 @@ struct slot {
 };
 
 struct rcfs_tids {
-	size_t mask;
-	struct slot *slots;
+	size_t mask;		/* first: see rcfs_netns_table_new() */
 	_Atomic time_t swept;	/* second of the last sweep */
+	struct slot slots[];
 };
+_Static_assert(offsetof(struct rcfs_tids, mask) == 0, "mask first");
 
 static inline uint64_t pack(pid_t tid, uint32_t low)
 {
@@ -56,17 +58,12 @@ static inline int word_fd(uint64_t w)
 
 int rcfs_tids_new(size_t nslots, struct rcfs_tids **ret)
 {
-	struct rcfs_tids *c = malloc(sizeof(*c));
+	struct rcfs_tids *c;
 
+	/* zeroed: no slot holds a descriptor */
+	c = rcfs_netns_table_new(sizeof(*c), nslots, sizeof(c->slots[0]));
 	if (!c)
 		return -ENOMEM;
-	/* zeroed: no slot holds a descriptor */
-	c->slots = rcfs_netns_table_new(nslots, sizeof(*c->slots), &c->mask);
-	if (!c->slots) {
-		free(c);
-		return -ENOMEM;
-	}
-	atomic_init(&c->swept, 0);
 	*ret = c;
 	return 0;
 }
@@ -83,7 +80,6 @@ void rcfs_tids_free(struct rcfs_tids *c)
 		if (w)
 			close(word_fd(w));
 	}
-	free(c->slots);
 	free(c);
 }
 
