@@ -157,9 +157,20 @@ int rcfs_watch_inode(struct rcfs_watch *w, const char *path)
 
 uint64_t rcfs_watch_gen(struct rcfs_watch *w)
 {
-	if (!w || !atomic_load_explicit(&w->trusted, memory_order_acquire))
+	uint64_t gen;
+
+	if (!w)
 		return 0;
-	return atomic_load_explicit(&w->gen, memory_order_acquire);
+	/*
+	 * The generation first: the thread makes trusted false before it
+	 * moves the generation on, so whoever reads the moved generation
+	 * then reads trusted false too.  (The other order could pair the
+	 * trusted of before a lost watch with the generation of after it.)
+	 */
+	gen = atomic_load_explicit(&w->gen, memory_order_acquire);
+	if (!atomic_load_explicit(&w->trusted, memory_order_acquire))
+		return 0;
+	return gen;
 }
 
 void rcfs_watch_touch(struct rcfs_watch *w)
