@@ -12,7 +12,7 @@
  *                [-n NSLIST] [-j] PATH [NSPATH...]
  *
  * The namespaces are NSPATH arguments and the lines of NSLIST (paths such
- * as /run/netns/NAME or /proc/PID/ns/net).  Thread i starts at namespace
+ * as /run/netns/NAME, /proc/PID/ns/net or /proc/PID/fd/N).  Thread i starts at namespace
  * i*M/T, so threads are spread over the list; with -r OPS a thread moves
  * on to the next namespace every OPS operations, so over a run the daemon
  * meets many namespaces, not T of them.
