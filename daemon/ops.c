@@ -182,7 +182,7 @@ static bool backing_recovered(struct rcfs_daemon *d, int r, unsigned int bgen)
 {
 	if (r != -ENOENT)
 		return false;
-	if (rcfs_map_reopen_backing(&d->map) > 0) {
+	if (rcfs_map_reopen_backing(&d->map, false) > 0) {
 		log_msg(LOG_NOTICE, "backing directory %s was removed: "
 			"opened it again", d->settings.backing_dir);
 		return true;

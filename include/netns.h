@@ -2,6 +2,7 @@
 #ifndef RCFS_NETNS_H
 #define RCFS_NETNS_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -105,6 +106,7 @@ struct rcfs_map {
 	int procfd;		/* O_PATH of settings->procfs */
 	int backing_fd;		/* O_PATH of settings->backing_dir */
 	atomic_uint backing_gen;	/* times backing_fd was reopened */
+	pthread_mutex_t reopen_lock;	/* one reopen at a time */
 	ino_t host_ino;		/* namespace the map was opened in */
 	struct rcfs_names *names;
 	const char *basename;	/* of the mount point, for the dir layout */
@@ -129,12 +131,14 @@ int rcfs_map_open(struct rcfs_map *m, const struct rcfs_settings *s);
 void rcfs_map_close(struct rcfs_map *m);
 
 /*
- * If the backing directory was removed (its link count is 0), open it
- * again by its path, so that a directory made anew is used.  Keeps the
- * descriptor's number: threads using it see the old or the new one.
- * Returns 1 when reopened, 0 when nothing was to do, or -errno.
+ * Open the backing directory again by its path when the one held is no
+ * longer there: removed (its link count is 0) or, with BY_PATH, another
+ * directory at its path (renamed in over it).  One renamed away with
+ * nothing in its place yet is kept.  Keeps the descriptor's number:
+ * threads using it see the old or the new one.  Returns 1 when reopened,
+ * 0 when nothing was to do, or -errno.
  */
-int rcfs_map_reopen_backing(struct rcfs_map *m);
+int rcfs_map_reopen_backing(struct rcfs_map *m, bool by_path);
 /* Twice the times it was reopened, odd while a reopen is under way: a
  * lookup that failed while or before another thread reopened it must be
  * tried again, and its result not kept. */

@@ -545,6 +545,7 @@ int rcfs_map_open(struct rcfs_map *m, const struct rcfs_settings *s)
 	int r;
 
 	memset(m, 0, sizeof(*m));
+	pthread_mutex_init(&m->reopen_lock, NULL);
 	m->procfd = m->backing_fd = -1;
 	m->settings = s;
 	m->basename = s->mountpoint ? strrchr(s->mountpoint, '/') : NULL;
@@ -575,17 +576,24 @@ fail:
 	return r;
 }
 
-int rcfs_map_reopen_backing(struct rcfs_map *m)
+int rcfs_map_reopen_backing(struct rcfs_map *m, bool by_path)
 {
-	struct stat st;
+	struct stat held, now;
 	int fd, r = 1;
 
-	if (m->backing_fd < 0 || fstat(m->backing_fd, &st) < 0 ||
-	    st.st_nlink > 0)
+	if (m->backing_fd < 0 || fstat(m->backing_fd, &held) < 0)
+		return 0;
+	if (held.st_nlink > 0 && !by_path)
 		return 0;
 	fd = open(m->settings->backing_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return held.st_nlink > 0 ? 0 : -errno;
+	if (fstat(fd, &now) < 0 ||
+	    (now.st_dev == held.st_dev && now.st_ino == held.st_ino)) {
+		close(fd);
+		return 0;
+	}
+	pthread_mutex_lock(&m->reopen_lock);
 	/* dup3 replaces the descriptor atomically; closing it and opening
 	 * anew would let another thread's openat() use a recycled number */
 	/* odd while it happens: a lookup then cannot tell which it used */
@@ -593,6 +601,7 @@ int rcfs_map_reopen_backing(struct rcfs_map *m)
 	if (dup3(fd, m->backing_fd, O_CLOEXEC) < 0)
 		r = -errno;
 	atomic_fetch_add(&m->backing_gen, 1);
+	pthread_mutex_unlock(&m->reopen_lock);
 	close(fd);
 	return r;
 }
@@ -611,6 +620,7 @@ void rcfs_map_close(struct rcfs_map *m)
 	rcfs_names_free(m->names);
 	m->procfd = m->backing_fd = -1;
 	m->names = NULL;
+	pthread_mutex_destroy(&m->reopen_lock);
 }
 
 int rcfs_map_ino(struct rcfs_map *m, ino_t ino, struct rcfs_target *ret)

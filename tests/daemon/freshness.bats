@@ -432,6 +432,44 @@ default_link() {
 	done
 }
 
+@test "stat and writes follow a backing directory replaced by rename" {
+	local i
+	printf 'nameserver 10.93.0.1\n' > "$BACKING/$NS.conf"
+	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
+	assert_follows "$NS" "$BACKING/$NS.conf"
+	for ((i = 1; i <= 3; i++)); do
+		# a directory made aside, then swapped in as deployment tools do
+		mkdir "$RCFS_TMP/next"
+		printf 'nameserver 10.93.%d.1\n' "$i" > "$RCFS_TMP/next/$NS.conf"
+		mv -T "$BACKING" "$RCFS_TMP/old.$i"
+		mv -T "$RCFS_TMP/next" "$BACKING"
+		assert_follows "$NS" "$BACKING/$NS.conf"
+		assert_output "nameserver 10.93.$i.1"
+		# a write through the mount lands in the new directory
+		in_ns "$NS" sh -c "echo 'nameserver 10.93.$i.2' > '$MP'"
+		run cat "$BACKING/$NS.conf"
+		assert_output "nameserver 10.93.$i.2"
+		run cat "$RCFS_TMP/old.$i/$NS.conf"
+		assert_output "nameserver 10.93.$((i - 1)).$((i == 1 ? 1 : 2))"
+	done
+	# and the administrator is told
+	run grep -c "backing directory $BACKING was replaced" "$RCFS_TMP/daemon.log"
+	assert_output 3
+}
+
+@test "a backing directory renamed away with nothing in its place is kept until one comes" {
+	printf 'nameserver 10.94.0.1\n' > "$BACKING/$NS.conf"
+	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
+	assert_follows "$NS" "$BACKING/$NS.conf"
+	mv -T "$BACKING" "$RCFS_TMP/away"
+	# still served (a directory being swapped is briefly missing)
+	assert_follows "$NS" "$RCFS_TMP/away/$NS.conf"
+	mkdir "$BACKING"
+	printf 'nameserver 10.94.1.1\n' > "$BACKING/$NS.conf"
+	assert_follows "$NS" "$BACKING/$NS.conf"
+	assert_output "nameserver 10.94.1.1"
+}
+
 @test "-l dir: stat follows the backing directory removed and made anew with a namespace directory" {
 	local i
 	mkdir "$BACKING/$NS"
