@@ -579,30 +579,34 @@ fail:
 int rcfs_map_reopen_backing(struct rcfs_map *m, bool by_path)
 {
 	struct stat held, now;
-	int fd, r = 1;
+	int fd = -1, r = 0;
 
-	if (m->backing_fd < 0 || fstat(m->backing_fd, &held) < 0)
+	if (m->backing_fd < 0)
 		return 0;
-	if (held.st_nlink > 0 && !by_path)
-		return 0;
-	fd = open(m->settings->backing_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return held.st_nlink > 0 ? 0 : -errno;
-	if (fstat(fd, &now) < 0 ||
-	    (now.st_dev == held.st_dev && now.st_ino == held.st_ino)) {
-		close(fd);
-		return 0;
-	}
+	/* checks and swap as one: two threads could otherwise each open a
+	 * different directory at the path, and the older one win */
 	pthread_mutex_lock(&m->reopen_lock);
+	if (fstat(m->backing_fd, &held) < 0 || (held.st_nlink > 0 && !by_path))
+		goto out;
+	fd = open(m->settings->backing_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		/* renamed away, nothing in its place yet: keep it */
+		r = held.st_nlink > 0 ? 0 : -errno;
+		goto out;
+	}
+	if (fstat(fd, &now) < 0 ||
+	    (now.st_dev == held.st_dev && now.st_ino == held.st_ino))
+		goto out;
 	/* dup3 replaces the descriptor atomically; closing it and opening
 	 * anew would let another thread's openat() use a recycled number */
 	/* odd while it happens: a lookup then cannot tell which it used */
 	atomic_fetch_add(&m->backing_gen, 1);
-	if (dup3(fd, m->backing_fd, O_CLOEXEC) < 0)
-		r = -errno;
+	r = dup3(fd, m->backing_fd, O_CLOEXEC) < 0 ? -errno : 1;
 	atomic_fetch_add(&m->backing_gen, 1);
+out:
 	pthread_mutex_unlock(&m->reopen_lock);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	return r;
 }
 
@@ -613,6 +617,9 @@ unsigned int rcfs_map_backing_gen(struct rcfs_map *m)
 
 void rcfs_map_close(struct rcfs_map *m)
 {
+	/* never opened (a zeroed map), or closed already */
+	if (!m->settings)
+		return;
 	if (m->procfd >= 0)
 		close(m->procfd);
 	if (m->backing_fd >= 0)
@@ -620,6 +627,7 @@ void rcfs_map_close(struct rcfs_map *m)
 	rcfs_names_free(m->names);
 	m->procfd = m->backing_fd = -1;
 	m->names = NULL;
+	m->settings = NULL;
 	pthread_mutex_destroy(&m->reopen_lock);
 }
 

@@ -23,6 +23,7 @@
 #include <sys/inotify.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "watch.h"
@@ -466,6 +467,21 @@ static bool drain(struct rcfs_watch *w, bool *rescan, bool *changed)
 	return ok;
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Milliseconds until the next look without an event: the refresh, or
+ * while not every watch could be placed, a second (to try again). */
+static int64_t period(struct rcfs_watch *w)
+{
+	return atomic_load(&w->trusted) ? RCFS_WATCH_REFRESH_MS : 1000;
+}
+
 static void *watch_thread(void *data)
 {
 	struct rcfs_watch *w = data;
@@ -474,6 +490,7 @@ static void *watch_thread(void *data)
 		{ .fd = w->mfd, .events = POLLPRI },
 		{ .fd = w->stop[0], .events = POLLIN },
 	};
+	int64_t due;
 
 	/*
 	 * Until this thread has read an event, requests get what was found
@@ -482,11 +499,15 @@ static void *watch_thread(void *data)
 	 */
 	(void)setpriority(PRIO_PROCESS, 0, -10);
 
+	/* the next look without an event: counted from the last one, not
+	 * from the last wake-up, or a busy neighbour file would put it off
+	 * for ever */
+	due = now_ms() + period(w);
 	for (;;) {
 		bool trusted = atomic_load(&w->trusted), rescan = false;
-		bool changed, ok;
-		/* not every watch could be placed: try again each second */
-		int n = poll(p, 3, trusted ? RCFS_WATCH_REFRESH_MS : 1000);
+		bool changed, expired, ok;
+		int64_t left = due - now_ms();
+		int n = poll(p, 3, left > 0 ? (int)left : 0);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -495,13 +516,14 @@ static void *watch_thread(void *data)
 		/* not every watch could be placed: try again; or what no
 		 * event shows (a hard link written elsewhere, a network file
 		 * system) is looked up again now and then */
-		if (n == 0 && !trusted)
+		expired = now_ms() >= due;
+		if (expired && !trusted)
 			rescan = true;
-		if (p[1].revents & (POLLPRI | POLLERR))
+		if (n > 0 && (p[1].revents & (POLLPRI | POLLERR)))
 			rescan = true;	/* a mount may hide a watched inode */
 		ok = true;
-		changed = rescan || !trusted || n == 0;
-		if (p[0].revents & POLLIN)
+		changed = rescan || !trusted || expired;
+		if (n > 0 && (p[0].revents & POLLIN))
 			ok = drain(w, &rescan, &changed);
 		if (!changed)
 			continue;	/* another file in a watched directory */
@@ -513,6 +535,7 @@ static void *watch_thread(void *data)
 		rcfs_watch_touch(w);
 		if (ok)
 			atomic_store(&w->trusted, true);
+		due = now_ms() + period(w);
 	}
 	atomic_store(&w->trusted, false);
 	return NULL;

@@ -50,13 +50,15 @@ echo "$$ $line"'
 # ask_then_look N: a thread of NS asks N times, then waits while we look;
 # prints the line it read and how many links of it the daemon holds
 ask_then_look() {
-	local pid line
+	local pid line apid
 	coproc ASK { in_ns "$NS" bash -c "$ASKER"'; read -r _' _ "$MP" "$1" 3>&-; }
-	rcfs_track_pid "$ASK_PID"
+	# bash forgets ASK_PID as soon as the coprocess ends
+	apid=$ASK_PID
+	rcfs_track_pid "$apid"
 	read -r pid line <&"${ASK[0]}"
 	echo "$line / $(held "$RCFS_DAEMON_PID" "$pid")"
 	echo >&"${ASK[1]}"
-	wait "$ASK_PID"
+	wait "$apid"
 }
 
 @test "a thread that asks often holds its link; one that asks a few times does not" {
@@ -71,13 +73,18 @@ ask_then_look() {
 }
 
 @test "a thread's link is let go within seconds of its exit" {
-	local pid deadline
+	local pid line deadline apid
 	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
-	run in_ns "$NS" bash -c "$ASKER" _ "$MP" 100
-	assert_success
-	pid=${output%% *}
-	assert_equal "${output#* }" "nameserver 10.61.0.1"
-	# gone with the thread, at the latest at the watch's 5 s refresh
+	coproc ASK { in_ns "$NS" bash -c "$ASKER"'; read -r _' _ "$MP" 100 3>&-; }
+	# bash forgets ASK_PID as soon as the coprocess ends
+	apid=$ASK_PID
+	rcfs_track_pid "$apid"
+	read -r pid line <&"${ASK[0]}"
+	assert_equal "$line" "nameserver 10.61.0.1"
+	assert_equal "$(held "$RCFS_DAEMON_PID" "$pid")" 1
+	echo >&"${ASK[1]}"
+	wait "$apid"
+	# gone with the thread, at the watch's next refresh (5 s)
 	deadline=$((SECONDS + 10))
 	while [ "$(held "$RCFS_DAEMON_PID" "$pid")" != 0 ]; do
 		[ $SECONDS -lt $deadline ] || fail "the daemon still holds /proc/$pid/ns/net"
@@ -110,7 +117,7 @@ exec nsenter --net="/run/netns/$4" -- bash -c '\''
 	cat > "$RCFS_TMP/reuse" <<'EOF'
 set -u
 daemon=$1 mp=$2 default=$3 backing=$4 first=$5 second=$6 asker=$7
-"$daemon" -d "$default" "$backing" "$mp" 2>/dev/null &
+"$daemon" -d "$default" "$backing" "$mp" 2>/dev/null 3>&- &
 dpid=$!
 deadline=$((SECONDS + 10))
 until grep -q " $mp .* fuse\.resolvconffs " /proc/self/mountinfo; do
@@ -131,6 +138,9 @@ for ((try = 0; try < 20; try++)); do
 	[ "${out%% *}" = "$tid" ] && break
 done
 echo "second $out"
+# ended here, not killed with the namespace: its state file goes too
+kill $dpid
+wait $dpid
 EOF
 	run unshare -p -f --mount-proc bash "$RCFS_TMP/reuse" "$RESOLVCONFFS" \
 		"$MP" "$DEFAULT" "$BACKING" "$NS" "$OTHER" "$ASKER"

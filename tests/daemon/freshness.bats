@@ -626,3 +626,29 @@ default_link() {
 	run within "$NS" cat "$MP"
 	assert_output --partial 'nameserver 10.96.0.2'
 }
+
+@test "the refresh comes even while another file in a watched directory changes all the time" {
+	local elsewhere=$RCFS_TMP/unwatched deadline want busy
+	mkdir "$elsewhere"
+	printf 'nameserver 10.97.0.1\n' > "$BACKING/$NS.conf"
+	ln "$BACKING/$NS.conf" "$elsewhere/link"
+	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
+	assert_follows "$NS" "$BACKING/$NS.conf"
+	# a neighbour of the default file, rewritten five times a second:
+	# each write wakes the watch, and none of them matters
+	while :; do date > "$RCFS_TMP/neighbour"; sleep 0.2; done 3>&- &
+	busy=$!
+	rcfs_track_pid "$busy"
+	printf 'nameserver 10.97.0.2\n# a longer file\n' >> "$elsewhere/link"
+	want=$(real "$BACKING/$NS.conf")
+	deadline=$((SECONDS + 15))
+	until [ "$(seen "$NS")" = "$want" ]; do
+		[ $SECONDS -lt $deadline ] || break
+		sleep 0.2
+	done
+	kill "$busy"
+	run seen "$NS"
+	assert_output "$want"
+	run within "$NS" cat "$MP"
+	assert_output --partial 'nameserver 10.97.0.2'
+}
