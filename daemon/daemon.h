@@ -38,6 +38,8 @@ struct rcfs_daemon {
 /* daemon/ops.c */
 extern const struct fuse_lowlevel_ops rcfs_ops;
 void rcfs_check_default(struct rcfs_daemon *d);
+/* rcfs_map_reopen_backing(), logged.  Returns as it does. */
+int rcfs_reopen_backing(struct rcfs_daemon *d, bool by_path);
 const char *rcfs_host_kind_name(enum rcfs_host_kind k);
 
 /* daemon/log.c */

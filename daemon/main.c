@@ -548,9 +548,7 @@ static void on_watch_change(void *data)
 	rcfs_names_invalidate(d->map.names);
 	/* before the generation moves on: what is kept from now on was
 	 * found in the directory now at the path */
-	if (rcfs_map_reopen_backing(&d->map, true) > 0)
-		log_msg(LOG_NOTICE, "backing directory %s was replaced: "
-			"opened the new one", d->settings.backing_dir);
+	rcfs_reopen_backing(d, true);
 	/* no longer current: let them close with their last reader */
 	rcfs_ofcache_flush(d->files);
 	/* at the latest every RCFS_WATCH_REFRESH_MS */

@@ -182,12 +182,21 @@ static bool backing_recovered(struct rcfs_daemon *d, int r, unsigned int bgen)
 {
 	if (r != -ENOENT)
 		return false;
-	if (rcfs_map_reopen_backing(&d->map, false) > 0) {
-		log_msg(LOG_NOTICE, "backing directory %s was removed: "
-			"opened it again", d->settings.backing_dir);
+	if (rcfs_reopen_backing(d, false) > 0)
 		return true;
-	}
 	return rcfs_map_backing_gen(&d->map) != bgen;
+}
+
+int rcfs_reopen_backing(struct rcfs_daemon *d, bool by_path)
+{
+	int r = rcfs_map_reopen_backing(&d->map, by_path);
+
+	if (r > 0)
+		log_msg(LOG_NOTICE, "backing directory %s was %s: opened %s",
+			d->settings.backing_dir,
+			r == 1 ? "removed" : "replaced",
+			r == 1 ? "it again" : "the new one");
+	return r;
 }
 
 static int open_backing(struct rcfs_daemon *d, const char *rel, int flags)

@@ -135,8 +135,9 @@ void rcfs_map_close(struct rcfs_map *m);
  * longer there: removed (its link count is 0) or, with BY_PATH, another
  * directory at its path (renamed in over it).  One renamed away with
  * nothing in its place yet is kept.  Keeps the descriptor's number:
- * threads using it see the old or the new one.  Returns 1 when reopened,
- * 0 when nothing was to do, or -errno.
+ * threads using it see the old or the new one.  Returns 1 when the one
+ * held had been removed, 2 when it had been renamed away, 0 when nothing
+ * was to do, or -errno.
  */
 int rcfs_map_reopen_backing(struct rcfs_map *m, bool by_path);
 /* Twice the times it was reopened, odd while a reopen is under way: a

@@ -601,7 +601,8 @@ int rcfs_map_reopen_backing(struct rcfs_map *m, bool by_path)
 	 * anew would let another thread's openat() use a recycled number */
 	/* odd while it happens: a lookup then cannot tell which it used */
 	atomic_fetch_add(&m->backing_gen, 1);
-	r = dup3(fd, m->backing_fd, O_CLOEXEC) < 0 ? -errno : 1;
+	r = dup3(fd, m->backing_fd, O_CLOEXEC) < 0 ? -errno :
+	    held.st_nlink > 0 ? 2 : 1;
 	atomic_fetch_add(&m->backing_gen, 1);
 out:
 	pthread_mutex_unlock(&m->reopen_lock);
