@@ -92,16 +92,16 @@ static void put_back(struct slot *s, uint64_t w)
 		close(word_fd(w));
 }
 
-/* Read the link through FD.  1 if it names a network namespace, 0 if
- * not (the thread exited: the descriptor is of no use any more). */
-static int read_held(int fd, ino_t *ret_ino)
+/* Read the link through FD: whether it names a network namespace (not
+ * once the thread has exited: the descriptor is of no use any more). */
+static bool read_held(int fd, ino_t *ret_ino)
 {
 	char link[64];
 	ssize_t n;
 
 	n = readlinkat(fd, "", link, sizeof(link) - 1);
 	if (n < 0)
-		return 0;
+		return false;
 	link[n] = '\0';
 	return rcfs_netns_parse_link(link, ret_ino);
 }

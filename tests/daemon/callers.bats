@@ -48,7 +48,8 @@ read -r line < "$1" || exit 4
 echo "$$ $line"'
 
 # ask_then_look N: a thread of NS asks N times, then waits while we look;
-# prints the line it read and how many links of it the daemon holds
+# prints the line it read and how many links of it the daemon holds, and
+# leaves its PID in ASKED_PID (when not run in a subshell)
 ask_then_look() {
 	local pid line apid
 	coproc ASK { in_ns "$NS" bash -c "$ASKER"'; read -r _' _ "$MP" "$1" 3>&-; }
@@ -56,6 +57,7 @@ ask_then_look() {
 	apid=$ASK_PID
 	rcfs_track_pid "$apid"
 	read -r pid line <&"${ASK[0]}"
+	ASKED_PID=$pid
 	echo "$line / $(held "$RCFS_DAEMON_PID" "$pid")"
 	echo >&"${ASK[1]}"
 	wait "$apid"
@@ -73,17 +75,12 @@ ask_then_look() {
 }
 
 @test "a thread's link is let go within seconds of its exit" {
-	local pid line deadline apid
+	local pid deadline
 	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
-	coproc ASK { in_ns "$NS" bash -c "$ASKER"'; read -r _' _ "$MP" 100 3>&-; }
-	# bash forgets ASK_PID as soon as the coprocess ends
-	apid=$ASK_PID
-	rcfs_track_pid "$apid"
-	read -r pid line <&"${ASK[0]}"
-	assert_equal "$line" "nameserver 10.61.0.1"
-	assert_equal "$(held "$RCFS_DAEMON_PID" "$pid")" 1
-	echo >&"${ASK[1]}"
-	wait "$apid"
+	# held while the thread lives (not in a subshell: ASKED_PID)
+	ask_then_look 100 > "$RCFS_TMP/asked"
+	assert_equal "$(cat "$RCFS_TMP/asked")" "nameserver 10.61.0.1 / 1"
+	pid=$ASKED_PID
 	# gone with the thread, at the watch's next refresh (5 s)
 	deadline=$((SECONDS + 10))
 	while [ "$(held "$RCFS_DAEMON_PID" "$pid")" != 0 ]; do
