@@ -251,3 +251,24 @@ figure() {
 	assert_line --index 0 'resolvconffs: invalid value for option "extension"'
 	! rcfs_is_mounted "$MP"
 }
+
+@test "tests/run with an inherited private-namespace marker still runs in a mount namespace of its own" {
+	local probe=$RCFS_TMP/probe.bats mark
+	# a suite of one test that writes down its mount namespace (printf:
+	# bats would rewrite a test line in a here-document of this file)
+	printf '%s\n' '@test "probe" {' \
+		'	readlink /proc/self/ns/mnt > "$PROBE_OUT"' '}' > "$probe"
+	for mark in 1 "$$:$(readlink /proc/self/ns/mnt)"; do
+		rm -f "$RCFS_TMP/ns"
+		# a clean environment: bats puts its libexec first in PATH
+		run env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+			RCFS_BUILD="$RCFS_BUILD" \
+			RCFS_PRIVATE_NS="$mark" PROBE_OUT="$RCFS_TMP/ns" \
+			"$RCFS_SRC/tests/run" "$probe"
+		assert_success
+		assert_output --partial "1 passed, 0 failed"
+		# the copy went private: its /etc overlay never reached ours
+		assert_file_exists "$RCFS_TMP/ns"
+		assert_not_equal "$(cat "$RCFS_TMP/ns")" "$(readlink /proc/self/ns/mnt)"
+	done
+}
