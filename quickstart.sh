@@ -20,6 +20,7 @@ PACKAGES=(
 	bats bats-assert bats-support bats-file
 	dnsmasq-base jq bash-completion zsh fish man-db
 	clang libclang-rt-14-dev valgrind
+	bpftool libbpf-dev strace
 )
 
 mode=demo
@@ -77,7 +78,7 @@ apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends "${PACK
 
 step "Building"
 [ -x configure ] || ./autogen.sh
-[ -f Makefile ] || ./configure --prefix=/usr --sysconfdir=/etc --localstatedir=/var --enable-werror
+[ -f Makefile ] || ./configure --prefix=/usr --sysconfdir=/etc --localstatedir=/var --enable-werror --enable-bpf
 make -j"$(nproc)"
 
 case $mode in

@@ -33,6 +33,7 @@ struct rcfs_daemon {
 	struct rcfs_attrcache *attrs;
 	struct rcfs_ofcache *files;	/* readers' descriptors, likewise */
 	struct rcfs_tids *tids;	/* namespace links of frequent callers */
+	struct rcfs_nstap *tap;	/* callers' namespaces from BPF, or NULL */
 };
 
 /* daemon/ops.c */

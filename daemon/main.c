@@ -24,6 +24,7 @@
 #include "attrcache.h"
 #include "backing.h"
 #include "ofcache.h"
+#include "nstap.h"
 #include "tids.h"
 #include "watch.h"
 
@@ -66,6 +67,8 @@ static void usage(FILE *out)
 "  -f, --foreground         stay in the foreground (default)\n"
 "  -t, --threads N          N worker threads (default: one per CPU, 2 to 16)\n"
 "                                                          -o threads=N\n"
+"      --no-bpf             read every caller's /proc/TID/ns/net instead of\n"
+"                           the BPF tap's table            -o no_bpf\n"
 "  -v, --verbose            log every request's mapping     -o verbose\n"
 "  -V, --version            print the version and exit\n"
 "  -h, --help               print this help and exit\n"
@@ -112,7 +115,7 @@ static void parse_fuse_opts(struct rcfs_options *o, const char *list)
 		usage_error("%s", msg);	/* exits: msg goes with the process */
 }
 
-enum { OPT_MAP_HOST = 256 };
+enum { OPT_MAP_HOST = 256, OPT_NO_BPF };
 
 static const struct option longopts[] = {
 	{ "extension",		required_argument, NULL, 'p' },
@@ -126,6 +129,7 @@ static const struct option longopts[] = {
 	{ "detach",		no_argument,	   NULL, 'D' },
 	{ "foreground",		no_argument,	   NULL, 'f' },
 	{ "threads",		required_argument, NULL, 't' },
+	{ "no-bpf",		no_argument,	   NULL, OPT_NO_BPF },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "version",		no_argument,	   NULL, 'V' },
 	{ "help",		no_argument,	   NULL, 'h' },
@@ -173,6 +177,9 @@ static void parse_args(struct rcfs_options *o, int argc, char **argv)
 			break;
 		case 't':
 			o->threads = parse_threads(optarg);
+			break;
+		case OPT_NO_BPF:
+			o->no_bpf = true;
 			break;
 		case 'v':
 			o->verbose++;
@@ -514,8 +521,9 @@ static void publish_state(struct rcfs_daemon *d, const char *dev)
 		close(fd);
 		goto fail_tmp;
 	}
-	fprintf(f, "pid=%d\ndev=%s\nhost_kind=%s\n", (int)getpid(), dev,
-		rcfs_host_kind_name(d->host_kind));
+	fprintf(f, "pid=%d\ndev=%s\nhost_kind=%s\ncallers=%s\n",
+		(int)getpid(), dev, rcfs_host_kind_name(d->host_kind),
+		d->tap ? "bpf" : "proc");
 	if (d->host_path)
 		fprintf(f, "host_source=%s\n", d->host_path);
 	else if (d->host_kind == RCFS_HOST_ORIGINAL)
@@ -530,6 +538,29 @@ fail:
 	log_msg(LOG_WARNING, "cannot publish settings in %s: %s",
 		RCFS_STATE_DIR, strerror(errno));
 	state_file[0] = '\0';
+}
+
+static void libbpf_says(const char *msg)
+{
+	log_msg(LOG_DEBUG, "libbpf: %s", msg);
+}
+
+/* The BPF caller tap for our mount, DEV: without it, every request reads
+ * the caller's /proc link, as on kernels without the tracepoint. */
+static void tap_start(struct rcfs_daemon *d, const char *dev)
+{
+	unsigned int major, minor;
+	int r = -ENODEV;
+
+	if (sscanf(dev, "%u:%u", &major, &minor) == 2)
+		r = rcfs_nstap_open(major, minor,
+				    d->verbose ? libbpf_says : NULL, &d->tap);
+	if (r < 0)
+		log_msg(LOG_INFO, "callers' namespaces from /proc: no BPF "
+			"tap (%s)", r == -EOPNOTSUPP ? "built without BPF" :
+			strerror(-r));
+	else
+		log_msg(LOG_INFO, "callers' namespaces from the BPF tap");
 }
 
 static struct rcfs_daemon *the_daemon;
@@ -732,7 +763,10 @@ int main(int argc, char **argv)
 	the_daemon = &d;
 	signal(SIGHUP, on_sighup);
 
-	if (our_mount_dev(&d, dev, sizeof(dev)))
+	our_mount_dev(&d, dev, sizeof(dev));
+	if (!o.no_bpf)
+		tap_start(&d, dev);
+	if (*dev)
 		publish_state(&d, dev);
 	detach_done(&ready_pipe, 0);
 	/* after detaching: mount(8) prints nothing on success */
@@ -788,6 +822,7 @@ out:
 	rcfs_attrcache_free(d.attrs);
 	rcfs_ofcache_free(d.files);
 	rcfs_tids_free(d.tids);
+	rcfs_nstap_close(d.tap);
 	rcfs_map_close(&d.map);
 	if (d.host_fd >= 0)
 		close(d.host_fd);

@@ -25,6 +25,7 @@
 #include "backing.h"
 #include "ofcache.h"
 #include "daemon.h"
+#include "nstap.h"
 #include "paths.h"
 #include "resolvconf.h"
 #include "tids.h"
@@ -104,7 +105,8 @@ static void check_reload(struct rcfs_daemon *d)
 }
 
 /* The caller's network namespace.  A request's pid is the calling
- * thread's id. */
+ * thread's id.  The tap, where it runs, saw the thread send this very
+ * request; otherwise the thread's /proc link says where it is now. */
 static int caller_netns(fuse_req_t req, ino_t *ret_ino)
 {
 	struct rcfs_daemon *d = daemon_of(req);
@@ -115,6 +117,8 @@ static int caller_netns(fuse_req_t req, ino_t *ret_ino)
 	/* 0: the caller is in a pid namespace we cannot see into */
 	if (pid <= 0)
 		return -EIO;
+	if (rcfs_nstap_netns(d->tap, pid, ret_ino))
+		return 0;
 	r = rcfs_tids_netns(d->tids, d->map.procfd, pid, ret_ino);
 	if (r < 0 && r != -ESRCH)
 		log_msg(LOG_ERR, "cannot find the network namespace of "

@@ -20,6 +20,7 @@ struct rcfs_daemon_info {
 	pid_t pid;		/* pid=, 0 when unknown */
 	char *host_source;	/* host_source=, or NULL */
 	char *host_kind;	/* host_kind=, or NULL */
+	char *callers;		/* callers=: "bpf" or "proc", or NULL */
 	struct rcfs_settings settings;	/* from the state file, else the
 					 * mount table plus defaults */
 };
@@ -47,7 +48,7 @@ void rcfs_daemons_free(struct rcfs_daemons *d);
 int rcfs_daemons_pick(const struct rcfs_daemons *d, const char *path);
 
 /* Read the extra lines of a state file (pid=, host_source=,
- * host_kind=) and its settings into D.  Returns 0 or -errno. */
+ * host_kind=, callers=) and its settings into D.  Returns 0 or -errno. */
 int rcfs_daemon_read_state(struct rcfs_daemon_info *d, const char *path);
 
 #endif

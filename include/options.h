@@ -15,6 +15,7 @@ struct rcfs_options {
 	bool detach;
 	bool debug;
 	bool clone_fd;
+	bool no_bpf;		/* no BPF caller tap */
 	unsigned int threads;
 	int verbose;
 };

@@ -39,6 +39,8 @@ static int read_extra(struct rcfs_daemon_info *d, FILE *f)
 			r = dup_str(&d->host_source, line + 12);
 		else if (!strncmp(line, "host_kind=", 10))
 			r = dup_str(&d->host_kind, line + 10);
+		else if (!strncmp(line, "callers=", 8))
+			r = dup_str(&d->callers, line + 8);
 	}
 	free(line);
 	return r;
@@ -74,6 +76,7 @@ static void info_free(struct rcfs_daemon_info *i)
 	free(i->source);
 	free(i->host_source);
 	free(i->host_kind);
+	free(i->callers);
 	rcfs_settings_free(&i->settings);
 }
 

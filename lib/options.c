@@ -104,6 +104,8 @@ static int parse_one(struct rcfs_options *o, char *opt, char **ret_msg)
 		o->debug = true;
 	} else if (!value && !strcmp(opt, "clone_fd")) {
 		o->clone_fd = true;
+	} else if (!value && !strcmp(opt, "no_bpf")) {
+		o->no_bpf = true;
 	} else if (!strcmp(opt, "threads")) {
 		if (rcfs_threads_parse(value, &o->threads) < 0)
 			return bad(ret_msg, "invalid number of threads: \"%s\"",

@@ -90,7 +90,8 @@ static bool nm_writes_in_place(void)
 }
 
 enum { T_MOUNTPOINT, T_BACKING, T_LAYOUT, T_EXTENSION, T_DEFAULT,
-       T_HOST_SOURCE, T_HOST_KIND, T_PID, T_MANAGER, T_WARNINGS };
+       T_HOST_SOURCE, T_HOST_KIND, T_CALLERS, T_PID, T_MANAGER,
+       T_WARNINGS };
 
 static const struct col status_cols[] = {
 	[T_MOUNTPOINT] = { "MOUNTPOINT", 0, 0, SCOLS_JSON_STRING },
@@ -100,6 +101,7 @@ static const struct col status_cols[] = {
 	[T_DEFAULT] = { "DEFAULT", 0, 0, SCOLS_JSON_STRING },
 	[T_HOST_SOURCE] = { "HOST-SOURCE", 0, 0, SCOLS_JSON_STRING },
 	[T_HOST_KIND] = { "HOST-KIND", 0, 0, SCOLS_JSON_STRING },
+	[T_CALLERS] = { "CALLERS", 0, 0, SCOLS_JSON_STRING },
 	[T_PID] = { "PID", 0, 0, SCOLS_JSON_NUMBER },
 	[T_MANAGER] = { "MANAGER", 0, 0, SCOLS_JSON_STRING },
 	[T_WARNINGS] = { "WARNINGS", 0, 0, SCOLS_JSON_ARRAY_STRING },
@@ -181,6 +183,8 @@ static int status_row(const struct ctl *c, struct libscols_table *tb,
 	if (r == 0)
 		r = table_set(ln, T_HOST_KIND, "%s", d->host_kind ?
 			      d->host_kind : (s->map_host ? "mapped" : ""));
+	if (r == 0 && d->callers)
+		r = table_set(ln, T_CALLERS, "%s", d->callers);
 	if (r == 0 && d->pid > 0)
 		r = table_set(ln, T_PID, "%d", (int)d->pid);
 	if (r == 0 && manager)

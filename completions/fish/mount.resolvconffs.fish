@@ -1,6 +1,6 @@
 # fish completion for mount.resolvconffs(8)
 
-set -l __mount_resolvconffs_o_keys extension= default= procfs= netns_dir= layout=flat layout=dir host= map_host threads= verbose ro rw nosuid nodev noexec noatime max_read= fsname= debug clone_fd defaults noauto nofail _netdev
+set -l __mount_resolvconffs_o_keys extension= default= procfs= netns_dir= layout=flat layout=dir host= map_host threads= verbose ro rw nosuid nodev noexec noatime max_read= fsname= debug clone_fd no_bpf defaults noauto nofail _netdev
 
 complete -c mount.resolvconffs -s o -x -a "(__fish_append , $__mount_resolvconffs_o_keys)" -d 'options'
 complete -c mount.resolvconffs -s N -x -a '(__fish_complete_pids)' -d 'mount namespace'

@@ -118,6 +118,10 @@ fish_complete() {
 @test "bash: resolvconffs completes options and -o key=value lists" {
 	run bash_complete resolvconffs resolvconffs --map
 	assert_output --map-host
+	run bash_complete resolvconffs resolvconffs --no-
+	assert_output --no-bpf
+	run bash_complete resolvconffs resolvconffs -o threads=2,no_
+	assert_output threads=2,no_bpf
 	run bash_complete resolvconffs resolvconffs -o lay
 	assert_output layout=
 	run bash_complete resolvconffs resolvconffs -o default=/x,layout=

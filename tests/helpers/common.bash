@@ -13,6 +13,7 @@ RESOLVCONFFS=$RCFS_BUILD/daemon/resolvconffs
 NETNSCTL=$RCFS_BUILD/netnsctl/netnsctl
 MOUNT_HELPER=$RCFS_BUILD/mount.resolvconffs/mount.resolvconffs
 SETNS_CAT=$RCFS_BUILD/tests/helpers/setns-cat
+SETNS_FLIP=$RCFS_BUILD/tests/helpers/setns-flip
 
 # rcfs_name N: a name unique to this run and test: rcfs-test-PID-TEST-N
 rcfs_name() {
@@ -51,7 +52,8 @@ rcfs_end_started() {
 		rm -f "$RCFS_TMP/.pids"
 	fi
 	for pid in "${RCFS_PIDS[@]}"; do
-		kill -TERM "$pid" 2>/dev/null
+		# one may have ended already (a test waited for it)
+		kill -TERM "$pid" 2>/dev/null || true
 	done
 	for pid in "${RCFS_PIDS[@]}"; do
 		rcfs_wait_gone "$pid" 5 || kill -KILL "$pid" 2>/dev/null
@@ -222,15 +224,22 @@ rcfs_sbin_overlay_remove() {
 	umount /usr/sbin && rm -rf "$RCFS_SBIN_OVERLAY"
 }
 
-# rcfs_daemon_pid MOUNTPOINT: the PID the daemon serving MOUNTPOINT
-# published in /run/resolvconffs/MAJOR:MINOR
-rcfs_daemon_pid() {
+# rcfs_state MOUNTPOINT KEY: a value the daemon serving MOUNTPOINT
+# published in /run/resolvconffs/MAJOR:MINOR (host_source, host_kind,
+# callers, pid, ...)
+rcfs_state() {
 	local p dev
 	p=$(rcfs_abspath "$1")
 	dev=$(awk -v p="$p" '$5 == p && $0 ~ / - fuse\.resolvconffs / { d = $3 }
 		END { print d }' /proc/self/mountinfo)
 	[ -n "$dev" ] || return 1
-	sed -n 's/^pid=//p' "/run/resolvconffs/$dev"
+	sed -n "s/^$2=//p" "/run/resolvconffs/$dev"
+}
+
+# rcfs_daemon_pid MOUNTPOINT: the PID the daemon serving MOUNTPOINT
+# published
+rcfs_daemon_pid() {
+	rcfs_state "$1" pid
 }
 
 # ---- reliability: load, faults, hostile input ---------------------------

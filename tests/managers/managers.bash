@@ -97,17 +97,6 @@ rcfs_mount_rcfs() {
 	fi
 }
 
-# rcfs_state MOUNTPOINT KEY: a value the daemon serving MOUNTPOINT
-# published (host_source, host_kind, pid, ...)
-rcfs_state() {
-	local p dev
-	p=$(rcfs_abspath "$1")
-	dev=$(awk -v p="$p" '$5 == p && $0 ~ / - fuse\.resolvconffs / { d = $3 }
-		END { print d }' /proc/self/mountinfo)
-	[ -n "$dev" ] || return 1
-	sed -n "s/^$2=//p" "/run/resolvconffs/$dev"
-}
-
 # rcfs_rename_storm FILE N NS ANONPID OWN DEFAULT: N times, replace the
 # manager's FILE by rename (as the manager does) and check that the host
 # reads the new content through /etc/resolv.conf; every tenth time, that

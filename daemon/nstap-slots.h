@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef RCFS_NSTAP_SLOTS_H
+#define RCFS_NSTAP_SLOTS_H
+
+/* Slots of the caller tap, indexed by tid: a power of two.  Thread ids
+ * are handed out in sequence, so neighbours never share a slot. */
+#define RCFS_NSTAP_SLOTS	4096
+
+#endif

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Loading the caller tap (nstap.bpf.c); see nstap.h.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nstap.h"
+
+#ifdef HAVE_BPF
+#include <bpf/libbpf.h>
+
+#include "nstap.skel.h"
+
+static void (*libbpf_log)(const char *msg);
+
+static int print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	if (level == LIBBPF_DEBUG || !libbpf_log)
+		return 0;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	libbpf_log(msg);
+	return 0;
+}
+
+int rcfs_nstap_open(unsigned int major, unsigned int minor,
+		    void (*log)(const char *msg), struct rcfs_nstap **ret)
+{
+	struct rcfs_nstap *t;
+	struct nstap_bpf *skel;
+	int r;
+
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	libbpf_log = log;
+	libbpf_set_print(print);
+	skel = nstap_bpf__open();
+	if (!skel) {
+		r = -errno;
+		goto out_free;
+	}
+	/* the kernel's dev_t, not glibc's */
+	skel->rodata->rcfs_dev = major << 20 | minor;
+	r = nstap_bpf__load(skel);
+	if (r == 0)
+		r = nstap_bpf__attach(skel);
+	if (r < 0)
+		goto out_destroy;
+	t->slots = skel->bss->rcfs_slots;
+	t->skel = skel;
+	*ret = t;
+	return 0;
+
+out_destroy:
+	nstap_bpf__destroy(skel);
+out_free:
+	free(t);
+	return r < 0 ? r : -EINVAL;
+}
+
+void rcfs_nstap_close(struct rcfs_nstap *t)
+{
+	if (!t)
+		return;
+	nstap_bpf__destroy(t->skel);
+	free(t);
+}
+
+#else /* !HAVE_BPF */
+
+int rcfs_nstap_open(unsigned int major, unsigned int minor,
+		    void (*log)(const char *msg), struct rcfs_nstap **ret)
+{
+	(void)major;
+	(void)minor;
+	(void)log;
+	(void)ret;
+	return -EOPNOTSUPP;
+}
+
+void rcfs_nstap_close(struct rcfs_nstap *t)
+{
+	(void)t;
+}
+
+#endif

@@ -1,0 +1,168 @@
+#!/usr/bin/env bats
+# The caller tap: where the kernel has the fuse_request_send tracepoint
+# and BPF type information, the daemon learns each caller's network
+# namespace from a BPF program at the moment the caller sends its
+# request, and makes no system call for it.  Elsewhere, or with
+# --no-bpf, it reads /proc/TID/ns/net.  Either way every caller sees its
+# own namespace's file.  (The rest of the suite runs with the tap where
+# it loads; tests/daemon/callers.bats covers the /proc way.)
+
+load ../helpers/common
+
+local_setup() {
+	rcfs_fixture
+	NS=$(rcfs_name a)
+	OTHER=$(rcfs_name b)
+	rcfs_ns_add "$NS" "$OTHER"
+	printf 'nameserver 10.71.0.1\n' > "$BACKING/$NS.conf"
+	printf 'nameserver 10.72.0.1\n' > "$BACKING/$OTHER.conf"
+}
+
+# tap_expected: this build has the tap and this kernel can run it (we
+# are root in the first user namespace)
+tap_expected() {
+	grep -q '^#define HAVE_BPF 1' "$RCFS_BUILD/config.h" &&
+		[ -r /sys/kernel/btf/vmlinux ] &&
+		grep -q btf_trace_fuse_request_send /sys/kernel/btf/vmlinux
+}
+
+skip_without_tap() {
+	tap_expected ||
+		skip "no BPF tap here: built without it, or a kernel without BTF or the fuse_request_send tracepoint (Linux < 6.14)"
+}
+
+# count_readlinkats N [DAEMON ARGS...]: start the daemon with ARGS, make
+# N stat() calls from one thread of NS under strace, and leave in
+# READLINKATS how many readlinkat() calls the daemon made meanwhile (not
+# in a subshell: the daemon and strace are the test's to end)
+count_readlinkats() {
+	local n=$1 st deadline
+	shift
+	rcfs_start_daemon "$@" -d "$DEFAULT" "$BACKING" "$MP"
+	strace -f -c -e trace=readlinkat -o "$RCFS_TMP/strace" \
+		-p "$RCFS_DAEMON_PID" 2> "$RCFS_TMP/strace.err" 3>&- &
+	st=$!
+	rcfs_track_pid "$st"
+	# strace says when it has attached to the daemon's threads
+	deadline=$((SECONDS + 10))
+	until grep -q attached "$RCFS_TMP/strace.err"; do
+		[ $SECONDS -lt $deadline ] || fail "strace did not attach"
+		sleep 0.05
+	done
+	in_ns "$NS" bash -c 'for ((i = 0; i < $2; i++)); do
+		[ -f "$1" ] || exit 3; done' _ "$MP" "$n" || fail "stat failed"
+	kill -INT "$st"
+	wait "$st" || true
+	READLINKATS=$(awk '$NF == "readlinkat" { n = $4 } END { print n + 0 }' \
+		"$RCFS_TMP/strace")
+}
+
+@test "where the kernel has the tracepoint, the daemon learns its callers' namespaces from the BPF tap" {
+	skip_without_tap
+	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
+	assert_equal "$(rcfs_state "$MP" callers)" bpf
+	run grep -c "callers' namespaces from the BPF tap" "$RCFS_TMP/daemon.log"
+	assert_output 1
+	run "$NETNSCTL" -j status
+	assert_success
+	assert_equal "$(jq -r --arg m "$MP" \
+		'.mounts[] | select(.mountpoint == $m) | .callers' <<<"$output")" bpf
+}
+
+@test "--no-bpf and -o no_bpf read each caller's /proc link instead" {
+	local opt
+	for opt in --no-bpf "-o no_bpf"; do
+		# shellcheck disable=SC2086 # two words for -o
+		rcfs_start_daemon $opt -d "$DEFAULT" "$BACKING" "$MP"
+		assert_equal "$(rcfs_state "$MP" callers)" proc
+		run in_ns "$NS" cat "$MP"
+		assert_output "nameserver 10.71.0.1"
+		rcfs_end_started
+	done
+	run grep -c "BPF" "$RCFS_TMP/daemon.log"
+	assert_output 0
+}
+
+@test "with the tap, a stat costs the daemon no readlinkat; without it, one each" {
+	skip_without_tap
+	local with without
+	count_readlinkats 300
+	with=$READLINKATS
+	rcfs_end_started
+	count_readlinkats 300 --no-bpf
+	without=$READLINKATS
+	rcfs_figure "readlinkat calls for 300 stat calls: $with with the tap, $without without"
+	[ "$with" -lt 30 ] || fail "$with readlinkat calls with the tap"
+	[ "$without" -ge 300 ] || fail "only $without readlinkat calls without it"
+}
+
+@test "with the tap, one thread that enters namespaces in turn sees each one's file at every request" {
+	skip_without_tap
+	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
+	assert_equal "$(rcfs_state "$MP" callers)" bpf
+	# the host, NS and OTHER, 200 times round, all from one thread id
+	run "$SETNS_FLIP" 200 "$MP" /proc/self/ns/net "/run/netns/$NS" \
+		"/run/netns/$OTHER"
+	assert_success
+	assert_equal "${#lines[@]}" 600
+	assert_equal "$(grep -cx '0 nameserver 203.0.113.1' <<<"$output")" 200
+	assert_equal "$(grep -cx '1 nameserver 10.71.0.1' <<<"$output")" 200
+	assert_equal "$(grep -cx '2 nameserver 10.72.0.1' <<<"$output")" 200
+}
+
+@test "without the tap, the same thread entering namespaces in turn sees each one's file" {
+	rcfs_start_daemon --no-bpf -d "$DEFAULT" "$BACKING" "$MP"
+	run "$SETNS_FLIP" 200 "$MP" /proc/self/ns/net "/run/netns/$NS" \
+		"/run/netns/$OTHER"
+	assert_success
+	assert_equal "${#lines[@]}" 600
+	assert_equal "$(grep -cx '0 nameserver 203.0.113.1' <<<"$output")" 200
+	assert_equal "$(grep -cx '1 nameserver 10.71.0.1' <<<"$output")" 200
+	assert_equal "$(grep -cx '2 nameserver 10.72.0.1' <<<"$output")" 200
+}
+
+@test "with the tap, 200 threads in two namespaces at once each see their own file" {
+	skip_without_tap
+	local i pids=()
+	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
+	# far more threads than CPUs: many wait for answers at once
+	for ((i = 0; i < 200; i++)); do
+		in_ns "$([ $((i % 2)) = 0 ] && echo "$NS" || echo "$OTHER")" \
+			bash -c 'for ((j = 0; j < 20; j++)); do
+				read -r l < "$1" || exit 3; echo "$l"; done' \
+			_ "$MP" > "$RCFS_TMP/out.$i" 3>&- &
+		pids+=($!)
+	done
+	for i in "${!pids[@]}"; do
+		wait "${pids[i]}" || fail "reader $i failed"
+	done
+	for ((i = 0; i < 200; i += 2)); do
+		assert_equal "$(grep -cx 'nameserver 10.71.0.1' "$RCFS_TMP/out.$i")" 20
+		assert_equal "$(grep -cx 'nameserver 10.72.0.1' "$RCFS_TMP/out.$((i + 1))")" 20
+	done
+}
+
+@test "a daemon in a pid namespace of its own serves each namespace its file (the tap's ids do not apply)" {
+	# FUSE numbers callers in the daemon's pid namespace, the tap in the
+	# first one: the daemon must not take one for the other
+	cat > "$RCFS_TMP/pidns" <<'EOF'
+set -u
+daemon=$1 mp=$2 default=$3 backing=$4 flip=$5 a=$6 b=$7
+"$daemon" -d "$default" "$backing" "$mp" 2>/dev/null 3>&- &
+dpid=$!
+deadline=$((SECONDS + 10))
+until grep -q " $mp .* fuse\.resolvconffs " /proc/self/mountinfo; do
+	[ $SECONDS -lt $deadline ] || { echo "no mount"; exit 1; }
+	sleep 0.02
+done
+"$flip" 100 "$mp" "/run/netns/$a" "/run/netns/$b"
+kill $dpid
+wait $dpid
+EOF
+	run unshare -p -f --mount-proc bash "$RCFS_TMP/pidns" "$RESOLVCONFFS" \
+		"$MP" "$DEFAULT" "$BACKING" "$SETNS_FLIP" "$NS" "$OTHER"
+	assert_success
+	assert_equal "${#lines[@]}" 200
+	assert_equal "$(grep -cx '0 nameserver 10.71.0.1' <<<"$output")" 100
+	assert_equal "$(grep -cx '1 nameserver 10.72.0.1' <<<"$output")" 100
+}
