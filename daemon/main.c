@@ -545,16 +545,32 @@ static void libbpf_says(const char *msg)
 	log_msg(LOG_DEBUG, "libbpf: %s", msg);
 }
 
-/* The BPF caller tap for our mount, DEV: without it, every request reads
- * the caller's /proc link, as on kernels without the tracepoint. */
-static void tap_start(struct rcfs_daemon *d, const char *dev)
+/*
+ * The BPF caller tap, attached to our mount DEV once the watch runs:
+ * without it, every request reads the caller's /proc link, as on kernels
+ * without the tracepoint.  R is how loading it went.  Returns 0 or
+ * -errno, for tap_say().
+ */
+static int tap_attach(struct rcfs_daemon *d, int r, const char *dev)
 {
 	unsigned int major, minor;
-	int r = -ENODEV;
 
-	if (sscanf(dev, "%u:%u", &major, &minor) == 2)
-		r = rcfs_nstap_open(major, minor,
-				    d->verbose ? libbpf_says : NULL, &d->tap);
+	if (r < 0)
+		return r;
+	if (sscanf(dev, "%u:%u", &major, &minor) != 2) {
+		rcfs_nstap_close(d->tap);
+		r = -ENODEV;
+	} else {
+		r = rcfs_nstap_attach(d->tap, major, minor,
+				      rcfs_watch_fd(d->watch));
+	}
+	if (r < 0)
+		d->tap = NULL;
+	return r;
+}
+
+static void tap_say(int r)
+{
 	if (r < 0)
 		log_msg(LOG_INFO, "callers' namespaces from /proc: no BPF "
 			"tap (%s)", r == -EOPNOTSUPP ? "built without BPF" :
@@ -620,7 +636,7 @@ static int watch_add_all(struct rcfs_daemon *d)
  * kept until one changes.  Without the watch every request looks
  * everything up, which is just as correct and slower.
  */
-static void watch_start(struct rcfs_daemon *d)
+static int watch_start(struct rcfs_daemon *d)
 {
 	int r;
 
@@ -635,13 +651,11 @@ static void watch_start(struct rcfs_daemon *d)
 		r = rcfs_watch_start(d->watch, on_watch_change, d);
 	if (r == 0) {
 		rcfs_names_set_watch(d->map.names, d->watch);
-		return;
+		return 0;
 	}
-	log_msg(d->verbose ? LOG_INFO : LOG_DEBUG,
-		"not watching for changes (%s): looking everything up at "
-		"each request", strerror(-r));
 	rcfs_watch_free(d->watch);
 	d->watch = NULL;
+	return r;
 }
 
 /* Detach: the parent exits with the child's verdict, so whoever started
@@ -709,6 +723,7 @@ int main(int argc, char **argv)
 	struct fuse_session *se = NULL;
 	char fdpath[64], dev[32] = "";
 	int fuse_fd = -1, ready_pipe = -1, r, status = EXIT_FAILURE;
+	int tap_r = -ECANCELED, watch_r;
 
 	if (rcfs_settings_init(&d.settings) < 0) {
 		warnx_("out of memory");
@@ -739,6 +754,10 @@ int main(int argc, char **argv)
 	if (o.detach && detach_start(&ready_pipe) < 0)
 		goto out;
 	rcfs_check_default(&d);
+	/* loaded (the slow part) before the mount is live */
+	if (!o.no_bpf)
+		tap_r = rcfs_nstap_open(d.verbose ? libbpf_says : NULL,
+					&d.tap);
 
 	if (o.debug)
 		args.argc = 2;
@@ -764,18 +783,23 @@ int main(int argc, char **argv)
 	signal(SIGHUP, on_sighup);
 
 	our_mount_dev(&d, dev, sizeof(dev));
-	if (!o.no_bpf)
-		tap_start(&d, dev);
+	/* after the fork: the watcher is a thread */
+	watch_r = watch_start(&d);
+	tap_r = tap_attach(&d, tap_r, dev);
 	if (*dev)
 		publish_state(&d, dev);
 	detach_done(&ready_pipe, 0);
 	/* after detaching: mount(8) prints nothing on success */
+	if (tap_r != -ECANCELED)
+		tap_say(tap_r);
 	log_msg(LOG_INFO, "serving %s from %s (%s layout, host: %s)",
 		d.settings.mountpoint, d.settings.backing_dir,
 		rcfs_layout_name(d.settings.layout),
 		rcfs_host_kind_name(d.host_kind));
-	/* after the fork: the watcher is a thread */
-	watch_start(&d);
+	if (watch_r < 0)
+		log_msg(d.verbose ? LOG_INFO : LOG_DEBUG,
+			"not watching for changes (%s): looking everything up "
+			"at each request", strerror(-watch_r));
 
 	cfg = fuse_loop_cfg_create();
 	if (!cfg) {

@@ -2,16 +2,16 @@
 /*
  * The BPF half of the caller tap (nstap.c): on every FUSE request sent to
  * our mount, note the sending thread's network namespace where the daemon
- * can read it without a system call.
+ * can read it without a system call, and whether the daemon's watch had
+ * changes waiting to be read.
  *
  * The kernel's fuse_request_send tracepoint runs in the requesting
  * thread, with preemption off, just before the request is queued: what
  * is stored here is in memory before the daemon can read the request
  * (the queue's spinlock orders the two), and the thread cannot change
  * namespace until it has its answer.  So a slot that names the
- * request's thread names that thread's namespace as it made the
- * request; a slot that names another thread is a miss, and the daemon
- * reads /proc as before.
+ * request's thread describes that thread as it made the request; a slot
+ * that names another thread is a miss, and the daemon reads /proc.
  *
  * Only the fields used are declared: CO-RE relocates them against the
  * running kernel's BTF, so no kernel headers are needed to build this.
@@ -30,6 +30,7 @@ typedef __u32 __wsum;
 
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
 
 #include "nstap-slots.h"
 
@@ -75,25 +76,80 @@ struct nsproxy {
 	struct net *net_ns;
 } CORE;
 
-struct task_struct {
-	int pid;
-	struct nsproxy *nsproxy;
+struct file {
+	void *private_data;
 } CORE;
 
-/* the kernel's dev_t of our mount's superblock (MAJOR << 20 | MINOR) */
-const volatile __u32 rcfs_dev = 0;
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+} CORE;
 
-/* tid << 32 | network namespace inode, at tid's slot; 0 when unknown */
+struct files_struct {
+	struct fdtable *fdt;
+} CORE;
+
+struct task_struct {
+	int pid;
+	int tgid;
+	struct nsproxy *nsproxy;
+	struct files_struct *files;
+} CORE;
+
+struct fsnotify_group {
+	unsigned int q_len;
+} CORE;
+
+/* set by the daemon before it attaches: the kernel's dev_t of our
+ * mount's superblock (MAJOR << 20 | MINOR), the daemon's pid, and its
+ * inotify descriptor */
+__u32 rcfs_dev;
+__u32 rcfs_tgid;
+__u32 rcfs_ifd;
+/* the address of that descriptor's inotify group, found by
+ * rcfs_nstap_group; 0 until then */
+__u64 rcfs_group;
+
+/* RCFS_NSTAP_PENDING | tid << 32 | network namespace inode, at tid's
+ * slot; 0 when unknown */
 __u64 rcfs_slots[RCFS_NSTAP_SLOTS];
+
+/*
+ * The daemon renames one of its threads once it has attached (a rare
+ * event, so this costs the rest of the system nothing): there, in the
+ * daemon's own context, its inotify descriptor leads to the group whose
+ * queue rcfs_nstap_send looks at.  Tracepoints, not function entry:
+ * kernels built without the function tracer have them too.
+ */
+SEC("tp_btf/task_rename")
+int BPF_PROG(rcfs_nstap_group, struct task_struct *task, const char *comm)
+{
+	struct task_struct *self = bpf_get_current_task_btf();
+	struct file **fds, *file = 0;
+	struct fdtable *fdt;
+
+	if (rcfs_group || task != self || (__u32)self->tgid != rcfs_tgid)
+		return 0;
+	fdt = self->files->fdt;
+	if (rcfs_ifd >= fdt->max_fds)
+		return 0;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&file, sizeof(file), fds + rcfs_ifd);
+	if (file)
+		rcfs_group = (__u64)BPF_CORE_READ(file, private_data);
+	return 0;
+}
 
 SEC("tp_btf/fuse_request_send")
 int BPF_PROG(rcfs_nstap_send, const struct fuse_req *req)
 {
 	struct fuse_mount *fm = req->fm;
+	struct fsnotify_group *group;
 	struct task_struct *task;
 	__u32 tid, inum = 0;
+	__u64 w = 0;
 
-	if (fm->sb->s_dev != rcfs_dev)
+	if (!rcfs_dev || fm->sb->s_dev != rcfs_dev)
 		return 0;
 	tid = req->in.h.pid;
 	if (!tid)
@@ -109,9 +165,16 @@ int BPF_PROG(rcfs_nstap_send, const struct fuse_req *req)
 	 */
 	if (fm->fc->pid_ns->level == 0 && (__u32)task->pid == tid)
 		inum = task->nsproxy->net_ns->ns.inum;
+	if (inum) {
+		w = (__u64)tid << 32 | inum;
+		/* a change the daemon has not read yet happened before this
+		 * request: nothing it kept may answer it */
+		group = (struct fsnotify_group *)rcfs_group;
+		if (group && BPF_CORE_READ(group, q_len))
+			w |= RCFS_NSTAP_PENDING;
+	}
 	/* one atomic store: the daemon never sees half a slot */
-	__sync_lock_test_and_set(&rcfs_slots[tid & (RCFS_NSTAP_SLOTS - 1)],
-				 inum ? (__u64)tid << 32 | inum : 0);
+	__sync_lock_test_and_set(&rcfs_slots[tid & (RCFS_NSTAP_SLOTS - 1)], w);
 	return 0;
 }
 

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include "nstap.h"
 
@@ -32,8 +34,7 @@ static int print(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return 0;
 }
 
-int rcfs_nstap_open(unsigned int major, unsigned int minor,
-		    void (*log)(const char *msg), struct rcfs_nstap **ret)
+int rcfs_nstap_open(void (*log)(const char *msg), struct rcfs_nstap **ret)
 {
 	struct rcfs_nstap *t;
 	struct nstap_bpf *skel;
@@ -49,11 +50,7 @@ int rcfs_nstap_open(unsigned int major, unsigned int minor,
 		r = -errno;
 		goto out_free;
 	}
-	/* the kernel's dev_t, not glibc's */
-	skel->rodata->rcfs_dev = major << 20 | minor;
 	r = nstap_bpf__load(skel);
-	if (r == 0)
-		r = nstap_bpf__attach(skel);
 	if (r < 0)
 		goto out_destroy;
 	t->slots = skel->bss->rcfs_slots;
@@ -68,6 +65,34 @@ out_free:
 	return r < 0 ? r : -EINVAL;
 }
 
+int rcfs_nstap_attach(struct rcfs_nstap *t, unsigned int major,
+		      unsigned int minor, int watch_fd)
+{
+	struct nstap_bpf *skel = t->skel;
+	char name[16];
+	int r;
+
+	/* the kernel's dev_t, not glibc's */
+	skel->bss->rcfs_dev = major << 20 | minor;
+	/* in a pid namespace other than the first, this is not the
+	 * kernel's number: the group is not found, and the tap not used */
+	skel->bss->rcfs_tgid = (__u32)getpid();
+	skel->bss->rcfs_ifd = (__u32)watch_fd;
+	r = nstap_bpf__attach(skel);
+	if (r == 0 && watch_fd >= 0) {
+		/* renamed to its own name: rcfs_nstap_group keeps the group */
+		if (prctl(PR_GET_NAME, name) < 0 ||
+		    prctl(PR_SET_NAME, name) < 0)
+			r = -errno;
+		else if (!__atomic_load_n(&skel->bss->rcfs_group,
+					  __ATOMIC_ACQUIRE))
+			r = -ESRCH;
+	}
+	if (r < 0)
+		rcfs_nstap_close(t);
+	return r;
+}
+
 void rcfs_nstap_close(struct rcfs_nstap *t)
 {
 	if (!t)
@@ -78,13 +103,20 @@ void rcfs_nstap_close(struct rcfs_nstap *t)
 
 #else /* !HAVE_BPF */
 
-int rcfs_nstap_open(unsigned int major, unsigned int minor,
-		    void (*log)(const char *msg), struct rcfs_nstap **ret)
+int rcfs_nstap_open(void (*log)(const char *msg), struct rcfs_nstap **ret)
 {
-	(void)major;
-	(void)minor;
 	(void)log;
 	(void)ret;
+	return -EOPNOTSUPP;
+}
+
+int rcfs_nstap_attach(struct rcfs_nstap *t, unsigned int major,
+		      unsigned int minor, int watch_fd)
+{
+	(void)t;
+	(void)major;
+	(void)minor;
+	(void)watch_fd;
 	return -EOPNOTSUPP;
 }
 

@@ -10,10 +10,11 @@
 
 /*
  * The caller tap: a BPF program on the kernel's fuse_request_send
- * tracepoint notes each requesting thread's network namespace in a table
- * the daemon reads directly, so that a request costs no readlinkat() of
- * /proc/TID/ns/net.  Where it cannot be loaded (no BPF, a kernel without
- * the tracepoint, no privilege), the daemon reads /proc as before.
+ * tracepoint notes, for each request, the requesting thread's network
+ * namespace and whether the daemon's inotify descriptor held unread
+ * events, in a table the daemon reads without a system call.  Where it
+ * cannot be loaded (no BPF, a kernel without the tracepoint, no
+ * privilege), the daemon reads /proc/TID/ns/net as before.
  */
 struct rcfs_nstap {
 	/* RCFS_NSTAP_SLOTS words, mapped from the kernel (__u64) */
@@ -22,16 +23,38 @@ struct rcfs_nstap {
 };
 
 /*
- * Load and attach the tap for the FUSE mount whose device is
- * MAJOR:MINOR.  Returns 0, or -errno: -EOPNOTSUPP when built without
- * BPF, else libbpf's (-ESRCH: the kernel has no such tracepoint, -EPERM:
- * not allowed).  libbpf's own messages go to LOG (NULL: nowhere).
+ * Load the tap (not attached yet: see rcfs_nstap_attach).  Returns 0, or
+ * -errno: -EOPNOTSUPP when built without BPF, else libbpf's (-ESRCH: the
+ * kernel has no such tracepoint or no BTF, -EPERM: not allowed).
+ * libbpf's own messages go to LOG (NULL: nowhere).
  */
-int rcfs_nstap_open(unsigned int major, unsigned int minor,
-		    void (*log)(const char *msg), struct rcfs_nstap **ret);
+int rcfs_nstap_open(void (*log)(const char *msg), struct rcfs_nstap **ret);
+
+/*
+ * Attach T to the FUSE mount whose device is MAJOR:MINOR, and find the
+ * inotify group of WATCH_FD (-1: no watch, nothing is kept).  Returns 0,
+ * or -errno (-ESRCH: the group was not found, as in a pid namespace
+ * other than the first).  On failure, close T.
+ */
+int rcfs_nstap_attach(struct rcfs_nstap *t, unsigned int major,
+		      unsigned int minor, int watch_fd);
 
 /* Detach and free; NULL is fine. */
 void rcfs_nstap_close(struct rcfs_nstap *t);
+
+/* TID's slot, if it names TID (0 otherwise): the namespace inode in the
+ * low 32 bits, RCFS_NSTAP_PENDING when the daemon's watch had changes to
+ * read as the request was sent. */
+static inline uint64_t rcfs_nstap_slot(const struct rcfs_nstap *t, pid_t tid)
+{
+	uint64_t w;
+
+	if (!t || tid <= 0)
+		return 0;
+	w = __atomic_load_n(&t->slots[(uint32_t)tid & (RCFS_NSTAP_SLOTS - 1)],
+			    __ATOMIC_ACQUIRE);
+	return (w & ~RCFS_NSTAP_PENDING) >> 32 == (uint32_t)tid ? w : 0;
+}
 
 /*
  * The network namespace TID was in when it sent the request being
@@ -40,13 +63,9 @@ void rcfs_nstap_close(struct rcfs_nstap *t);
 static inline bool rcfs_nstap_netns(const struct rcfs_nstap *t, pid_t tid,
 				    ino_t *ret_ino)
 {
-	uint64_t w;
+	uint64_t w = rcfs_nstap_slot(t, tid);
 
-	if (!t || tid <= 0)
-		return false;
-	w = __atomic_load_n(&t->slots[(uint32_t)tid & (RCFS_NSTAP_SLOTS - 1)],
-			    __ATOMIC_RELAXED);
-	if ((uint32_t)(w >> 32) != (uint32_t)tid || !(uint32_t)w)
+	if (!(uint32_t)w)
 		return false;
 	*ret_ino = (ino_t)(uint32_t)w;
 	return true;

@@ -299,11 +299,26 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	fuse_reply_err(req, ENOTDIR);
 }
 
-/* The watch generation under which what is found now may be kept, or 0
- * when nothing may be (-v logs every request's lookup). */
-static uint64_t kept_gen(struct rcfs_daemon *d)
+/*
+ * The watch generation under which what is found for REQ may be kept,
+ * and what was kept may answer it; 0 when nothing may be (-v logs every
+ * request's lookup).  A change made before the request whose event the
+ * watch has not read yet has not moved the generation, yet must be seen:
+ * the tap, where it saw the request, tells whether the watch had events
+ * waiting when the request was sent; otherwise the watch's queue is
+ * asked now.
+ */
+static uint64_t kept_gen(fuse_req_t req)
 {
-	return d->verbose ? 0 : rcfs_watch_gen(d->watch);
+	struct rcfs_daemon *d = daemon_of(req);
+	uint64_t w;
+
+	if (d->verbose)
+		return 0;
+	w = rcfs_nstap_slot(d->tap, fuse_req_ctx(req)->pid);
+	if (w ? (w & RCFS_NSTAP_PENDING) : rcfs_watch_queued(d->watch))
+		return 0;
+	return rcfs_watch_gen(d->watch);
 }
 
 /*
@@ -342,7 +357,7 @@ static int stat_caller(fuse_req_t req, struct stat *st)
 		return r;
 	/* read before looking anything up: a change meanwhile moves it on,
 	 * and what is found now is not kept as current */
-	gen = kept_gen(d);
+	gen = kept_gen(req);
 	if (gen && rcfs_attrcache_get(d->attrs, ino, gen, &r, st))
 		return r;
 	bgen = rcfs_map_backing_gen(&d->map);
@@ -453,7 +468,7 @@ static int open_reader(fuse_req_t req, ino_t ino, struct handle *h)
 	int r;
 
 	/* read before the lookups: a change meanwhile moves it on */
-	gen = kept_gen(d);
+	gen = kept_gen(req);
 	h->of = rcfs_ofcache_get(d->files, ino, gen);
 	if (h->of) {
 		h->fd = h->of->fd;
@@ -544,7 +559,6 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
-	struct rcfs_daemon *d = daemon_of(req);
 	struct handle *h = handle_of(fi);
 	char stack[16384], *buf = stack;
 	uint64_t gen = 0;
@@ -567,7 +581,7 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	/* Readers read until read() returns 0: after a short read, nothing
 	 * watched has changed, so the file still ends there. */
 	if (!h->copy)
-		gen = kept_gen(d);
+		gen = kept_gen(req);
 	if (gen && gen == h->eof_gen && off >= h->eof_off) {
 		n = 0;
 	} else {

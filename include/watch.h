@@ -52,8 +52,16 @@ int rcfs_watch_inode(struct rcfs_watch *w, const char *path);
 int rcfs_watch_start(struct rcfs_watch *w, void (*on_change)(void *data),
 		     void *data);
 
-/* The generation: 0 while changes could go unseen (or W is NULL). */
+/* The generation: 0 while changes could go unseen, or are being read
+ * (or W is NULL). */
 uint64_t rcfs_watch_gen(struct rcfs_watch *w);
+/* The inotify descriptor, for the caller tap to recognise; -1 when W is
+ * NULL or not started. */
+int rcfs_watch_fd(const struct rcfs_watch *w);
+/* Whether events wait to be read (one system call; true if it fails):
+ * a change they report has not moved the generation yet.  False when W
+ * is NULL. */
+bool rcfs_watch_queued(const struct rcfs_watch *w);
 /* A change the caller made itself: move the generation on now rather
  * than when the event is read.  Async-signal-safe; accepts NULL. */
 void rcfs_watch_touch(struct rcfs_watch *w);

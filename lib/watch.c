@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -67,6 +68,8 @@ struct context {
 struct rcfs_watch {
 	_Atomic uint64_t gen;
 	atomic_bool trusted;
+	/* events are being read: what was kept may be out of date */
+	atomic_bool busy;
 	int ifd;		/* inotify */
 	int mfd;		/* /proc/self/mountinfo */
 	int stop[2];		/* a pipe: rcfs_watch_free() wakes the thread */
@@ -93,6 +96,7 @@ int rcfs_watch_new(struct rcfs_watch **ret)
 		return -ENOMEM;
 	atomic_init(&w->gen, 1);
 	atomic_init(&w->trusted, false);
+	atomic_init(&w->busy, false);
 	w->ifd = w->mfd = w->stop[0] = w->stop[1] = -1;
 	*ret = w;
 	return 0;
@@ -159,19 +163,42 @@ int rcfs_watch_inode(struct rcfs_watch *w, const char *path)
 uint64_t rcfs_watch_gen(struct rcfs_watch *w)
 {
 	uint64_t gen;
+	bool busy;
 
 	if (!w)
 		return 0;
+	/*
+	 * Busy before the generation: the thread is busy from before it
+	 * reads an event until after the generation has moved on, so an
+	 * event read before this call shows as busy or as a moved
+	 * generation.  (The caller tap relies on it: it reports events
+	 * not read yet, and only those.)
+	 */
+	busy = atomic_load(&w->busy);
 	/*
 	 * The generation first: the thread makes trusted false before it
 	 * moves the generation on, so whoever reads the moved generation
 	 * then reads trusted false too.  (The other order could pair the
 	 * trusted of before a lost watch with the generation of after it.)
 	 */
-	gen = atomic_load_explicit(&w->gen, memory_order_acquire);
-	if (!atomic_load_explicit(&w->trusted, memory_order_acquire))
+	gen = atomic_load(&w->gen);
+	if (busy || !atomic_load_explicit(&w->trusted, memory_order_acquire))
 		return 0;
 	return gen;
+}
+
+int rcfs_watch_fd(const struct rcfs_watch *w)
+{
+	return w ? w->ifd : -1;
+}
+
+bool rcfs_watch_queued(const struct rcfs_watch *w)
+{
+	int n;
+
+	if (!w || w->ifd < 0)
+		return false;
+	return ioctl(w->ifd, FIONREAD, &n) < 0 || n > 0;
 }
 
 void rcfs_watch_touch(struct rcfs_watch *w)
@@ -523,16 +550,21 @@ static void *watch_thread(void *data)
 			rescan = true;	/* a mount may hide a watched inode */
 		ok = true;
 		changed = rescan || !trusted || expired;
-		if (n > 0 && (p[0].revents & POLLIN))
+		if (n > 0 && (p[0].revents & POLLIN)) {
+			atomic_store(&w->busy, true);
 			ok = drain(w, &rescan, &changed);
-		if (!changed)
+		}
+		if (!changed) {
+			atomic_store(&w->busy, false);
 			continue;	/* another file in a watched directory */
+		}
 		ok &= arm_all(w, rescan);
 		if (!ok)
 			atomic_store(&w->trusted, false);
 		if (w->on_change)
 			w->on_change(w->data);
 		rcfs_watch_touch(w);
+		atomic_store(&w->busy, false);
 		if (ok)
 			atomic_store(&w->trusted, true);
 		due = now_ms() + period(w);

@@ -603,6 +603,29 @@ default_link() {
 	assert_output --partial "search $(domain 30)"
 }
 
+# rename_then_look [DAEMON ARGS...]: 2,000 times in NS, a new file renamed
+# over NS's backing file beside the mount (as a DNS manager replaces its
+# file), then stat and read through the mount at once, by the same
+# thread: no polling, no answer of the file before
+rename_then_look() {
+	"$RCFS_STRESS_BIN" gen "$NS" 0 > "$BACKING/$NS.conf"
+	rcfs_start_daemon "$@" -d "$DEFAULT" "$BACKING" "$MP"
+	seen "$NS" > /dev/null
+	run "$RCFS_STRESS_BIN" rename -n 2000 "$MP" "$BACKING/$NS.conf" \
+		"/run/netns/$NS" "$NS"
+	rcfs_figure "renamed beside the mount, then stat and read at once${1:+ ($1)}: $output"
+	assert_success
+	assert_output "renames=2000 stale_stat=0 stale_read=0 errors=0"
+}
+
+@test "a file renamed over beside the mount is what the very next stat and read show, 2,000 of 2,000" {
+	rename_then_look
+}
+
+@test "--no-bpf: a file renamed over beside the mount is what the very next stat and read show, 2,000 of 2,000" {
+	rename_then_look --no-bpf
+}
+
 # ---- what no event shows -------------------------------------------------
 
 # hard_link_elsewhere N: NS's backing file (nameserver 10.N.0.1) with a

@@ -57,6 +57,19 @@ count_readlinkats() {
 		"$RCFS_TMP/strace")
 }
 
+# flip_round N: one thread enters the host's namespace, NS and OTHER in
+# turn, N times round, reading the mount in each: every read must show
+# that namespace's file
+flip_round() {
+	run "$SETNS_FLIP" "$1" "$MP" /proc/self/ns/net "/run/netns/$NS" \
+		"/run/netns/$OTHER"
+	assert_success
+	assert_equal "${#lines[@]}" $(($1 * 3))
+	assert_equal "$(grep -cx '0 nameserver 203.0.113.1' <<<"$output")" "$1"
+	assert_equal "$(grep -cx '1 nameserver 10.71.0.1' <<<"$output")" "$1"
+	assert_equal "$(grep -cx '2 nameserver 10.72.0.1' <<<"$output")" "$1"
+}
+
 @test "where the kernel has the tracepoint, the daemon learns its callers' namespaces from the BPF tap" {
 	skip_without_tap
 	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
@@ -100,25 +113,13 @@ count_readlinkats() {
 	skip_without_tap
 	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
 	assert_equal "$(rcfs_state "$MP" callers)" bpf
-	# the host, NS and OTHER, 200 times round, all from one thread id
-	run "$SETNS_FLIP" 200 "$MP" /proc/self/ns/net "/run/netns/$NS" \
-		"/run/netns/$OTHER"
-	assert_success
-	assert_equal "${#lines[@]}" 600
-	assert_equal "$(grep -cx '0 nameserver 203.0.113.1' <<<"$output")" 200
-	assert_equal "$(grep -cx '1 nameserver 10.71.0.1' <<<"$output")" 200
-	assert_equal "$(grep -cx '2 nameserver 10.72.0.1' <<<"$output")" 200
+	flip_round 200
 }
 
 @test "without the tap, the same thread entering namespaces in turn sees each one's file" {
 	rcfs_start_daemon --no-bpf -d "$DEFAULT" "$BACKING" "$MP"
-	run "$SETNS_FLIP" 200 "$MP" /proc/self/ns/net "/run/netns/$NS" \
-		"/run/netns/$OTHER"
-	assert_success
-	assert_equal "${#lines[@]}" 600
-	assert_equal "$(grep -cx '0 nameserver 203.0.113.1' <<<"$output")" 200
-	assert_equal "$(grep -cx '1 nameserver 10.71.0.1' <<<"$output")" 200
-	assert_equal "$(grep -cx '2 nameserver 10.72.0.1' <<<"$output")" 200
+	assert_equal "$(rcfs_state "$MP" callers)" proc
+	flip_round 200
 }
 
 @test "with the tap, 200 threads in two namespaces at once each see their own file" {

@@ -30,6 +30,13 @@
  *                               namespace, read FILE once and exit
  *   killstorm [-n COUNT] FILE   COUNT children open and read FILE and
  *                               are SIGKILLed at once, mid-request
+ *   rename [-n COUNT] FILE BACKING NSPATH TAG
+ *                               in NSPATH, COUNT times: write a new
+ *                               generation of TAG beside BACKING and
+ *                               rename it over BACKING, as a DNS manager
+ *                               does, then at once stat and read FILE:
+ *                               count answers that showed the file
+ *                               before, or an error
  *
  * Results go to stdout as key=value pairs; the exit status is 0 when
  * every operation went as the mode expects.
@@ -59,7 +66,7 @@ struct ns {
 
 static void usage(void)
 {
-	fputs("usage: rcfs-stress gen|check|read|write|try|killwrite|churn|killstorm ...\n",
+	fputs("usage: rcfs-stress gen|check|read|write|try|killwrite|churn|killstorm|rename ...\n",
 	      stderr);
 	exit(2);
 }
@@ -679,6 +686,64 @@ static int cmd_killstorm(int argc, char **argv)
 	return killed == count ? 0 : 1;
 }
 
+/* ---- rename ---------------------------------------------------------- */
+
+static int cmd_rename(int argc, char **argv)
+{
+	static char buf[MAX_FILE], tmp[4096];
+	unsigned long count = 1000, stale_stat = 0, stale_read = 0, errors = 0;
+	const char *file, *backing, *tag;
+	struct stat st, seen;
+	int c, fd, r;
+	size_t n;
+
+	while ((c = getopt(argc, argv, "n:")) != -1) {
+		if (c != 'n')
+			usage();
+		count = strtoul(optarg, NULL, 10);
+	}
+	if (argc - optind != 4)
+		usage();
+	file = argv[optind];
+	backing = argv[optind + 1];
+	tag = argv[optind + 3];
+	if (enter_ns(argv[optind + 2]) < 0)
+		return 1;
+	snprintf(tmp, sizeof(tmp), "%s.rename-tmp", backing);
+	for (unsigned long g = 1; g <= count; g++) {
+		n = gen_file(buf, sizeof(buf), tag, g);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0 || write(fd, buf, n) != (ssize_t)n ||
+		    fstat(fd, &st) < 0 || close(fd) < 0 ||
+		    rename(tmp, backing) < 0) {
+			printf("error=%s\n", errname(errno));
+			return 1;
+		}
+		/* what glibc's check compares: the inode and the size */
+		if (stat(file, &seen) < 0)
+			errors++;
+		else if (seen.st_ino != st.st_ino || seen.st_size != st.st_size)
+			stale_stat++;
+		fd = open(file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			errors++;
+			continue;
+		}
+		r = read_all(fd, buf, sizeof(buf), &n);
+		close(fd);
+		if (r < 0)
+			errors++;
+		else if (n != (size_t)st.st_size ||
+			 memcmp(buf, "# rcfs-stress ", 14) ||
+			 strtoul(strstr(buf, "gen=") ? strstr(buf, "gen=") + 4 : "0",
+				 NULL, 10) != g)
+			stale_read++;
+	}
+	printf("renames=%lu stale_stat=%lu stale_read=%lu errors=%lu\n", count,
+	       stale_stat, stale_read, errors);
+	return stale_stat || stale_read || errors ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -689,6 +754,7 @@ int main(int argc, char **argv)
 		{ "read", cmd_read }, { "write", cmd_write },
 		{ "try", cmd_try }, { "killwrite", cmd_killwrite },
 		{ "churn", cmd_churn }, { "killstorm", cmd_killstorm },
+		{ "rename", cmd_rename },
 	};
 
 	if (argc < 2)

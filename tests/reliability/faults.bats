@@ -183,7 +183,10 @@ figure() {
 		sleep 0.05
 	done
 	kill -KILL "$RCFS_DAEMON_PID"
-	rcfs_wait_gone "$RCFS_DAEMON_PID"
+	# reaped, not only a zombie: the thread group leader turns zombie
+	# while other threads may still be exiting with /dev/fuse open, and
+	# a request queued then fails with ECONNABORTED, not ENOTCONN
+	wait "$RCFS_DAEMON_PID" || true
 
 	run timeout 10 cat "$MP"
 	assert_failure

@@ -207,8 +207,9 @@ figure() {
 	mount --bind /proc/self/ns/net "$fake/self/ns/net"
 	rcfs_track_mount "$fake/self/ns/net"
 	# not rcfs_start_daemon: it waits for a stat to succeed, and here
-	# none can
-	"$RESOLVCONFFS" -P "$fake" -d "$DEFAULT" "$BACKING" "$MP" \
+	# none can.  The BPF tap learns namespaces without procfs: --no-bpf
+	# makes every lookup go through the fake tree.
+	"$RESOLVCONFFS" --no-bpf -P "$fake" -d "$DEFAULT" "$BACKING" "$MP" \
 		2>> "$RCFS_TMP/daemon.log" &
 	RCFS_DAEMON_PID=$!
 	rcfs_track_pid "$RCFS_DAEMON_PID"
