@@ -559,9 +559,10 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
+	struct rcfs_daemon *d = daemon_of(req);
 	struct handle *h = handle_of(fi);
 	char stack[16384], *buf = stack;
-	uint64_t gen = 0;
+	uint64_t gen;
 	ssize_t n;
 
 	(void)ino;
@@ -579,12 +580,15 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	}
 	pthread_mutex_lock(&h->lock);
 	/* Readers read until read() returns 0: after a short read, nothing
-	 * watched has changed, so the file still ends there. */
-	if (!h->copy)
-		gen = kept_gen(req);
-	if (gen && gen == h->eof_gen && off >= h->eof_off) {
+	 * watched has changed, so the file still ends there.  (kept_gen()
+	 * only where it can spare the pread: without the tap it costs a
+	 * system call too.) */
+	if (!h->copy && h->eof_gen && off >= h->eof_off &&
+	    kept_gen(req) == h->eof_gen) {
 		n = 0;
 	} else {
+		/* read before the pread: a change meanwhile moves it on */
+		gen = h->copy ? 0 : rcfs_watch_gen(d->watch);
 		n = pread(h->fd, buf, size, off);
 		if (n >= 0 && (size_t)n < size) {
 			h->eof_off = off + n;
