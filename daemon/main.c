@@ -69,7 +69,8 @@ static void usage(FILE *out)
 "                                                          -o threads=N\n"
 "      --no-bpf             read every caller's /proc/TID/ns/net instead of\n"
 "                           the BPF tap's table            -o no_bpf\n"
-"  -v, --verbose            log every request's mapping     -o verbose\n"
+"  -v, --verbose            log every request's mapping (and why the BPF\n"
+"                           tap could not be loaded)       -o verbose\n"
 "  -V, --version            print the version and exit\n"
 "  -h, --help               print this help and exit\n"
 "\n"
@@ -554,15 +555,19 @@ static void libbpf_says(const char *msg)
 static int tap_attach(struct rcfs_daemon *d, int r, const char *dev)
 {
 	unsigned int major, minor;
+	struct stat pidns;
 
 	if (r < 0)
 		return r;
 	if (sscanf(dev, "%u:%u", &major, &minor) != 2) {
 		rcfs_nstap_close(d->tap);
 		r = -ENODEV;
+	} else if (fstatat(d->map.procfd, "self/ns/pid", &pidns, 0) < 0) {
+		r = -errno;
+		rcfs_nstap_close(d->tap);
 	} else {
 		r = rcfs_nstap_attach(d->tap, major, minor,
-				      rcfs_watch_fd(d->watch));
+				      rcfs_watch_fd(d->watch), &pidns);
 	}
 	if (r < 0)
 		d->tap = NULL;
@@ -571,12 +576,26 @@ static int tap_attach(struct rcfs_daemon *d, int r, const char *dev)
 
 static void tap_say(int r)
 {
-	if (r < 0)
-		log_msg(LOG_INFO, "callers' namespaces from /proc: no BPF "
-			"tap (%s)", r == -EOPNOTSUPP ? "built without BPF" :
-			strerror(-r));
-	else
+	const char *why;
+
+	switch (r) {
+	case 0:
 		log_msg(LOG_INFO, "callers' namespaces from the BPF tap");
+		return;
+	case -EOPNOTSUPP:
+		why = "built without BPF";
+		break;
+	case -ESRCH:
+		why = "the kernel has no fuse_request_send tracepoint, or no BTF";
+		break;
+	case -EXDEV:
+		why = "not in the first pid namespace";
+		break;
+	default:
+		why = strerror(-r);
+	}
+	log_msg(LOG_INFO, "callers' namespaces from /proc: no BPF tap (%s)",
+		why);
 }
 
 static struct rcfs_daemon *the_daemon;
@@ -842,11 +861,12 @@ out:
 	fuse_opt_free_args(&args);
 	if (fuse_fd >= 0)
 		close(fuse_fd);
+	/* the tap first: it reads the watch's inotify queue */
+	rcfs_nstap_close(d.tap);
 	rcfs_watch_free(d.watch);
 	rcfs_attrcache_free(d.attrs);
 	rcfs_ofcache_free(d.files);
 	rcfs_tids_free(d.tids);
-	rcfs_nstap_close(d.tap);
 	rcfs_map_close(&d.map);
 	if (d.host_fd >= 0)
 		close(d.host_fd);

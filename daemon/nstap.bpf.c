@@ -89,25 +89,39 @@ struct files_struct {
 	struct fdtable *fdt;
 } CORE;
 
+struct pid {
+	unsigned int level;
+} CORE;
+
 struct task_struct {
 	int pid;
-	int tgid;
+	struct pid *thread_pid;
 	struct nsproxy *nsproxy;
 	struct files_struct *files;
 } CORE;
+
+/* uapi's, for bpf_get_ns_current_pid_tgid() */
+struct bpf_pidns_info {
+	__u32 pid;
+	__u32 tgid;
+};
 
 struct fsnotify_group {
 	unsigned int q_len;
 } CORE;
 
 /* set by the daemon before it attaches: the kernel's dev_t of our
- * mount's superblock (MAJOR << 20 | MINOR), the daemon's pid, and its
- * inotify descriptor */
+ * mount's superblock (MAJOR << 20 | MINOR); the daemon's pid as it sees
+ * it, with its pid namespace (the nsfs device and inode); its inotify
+ * descriptor */
 __u32 rcfs_dev;
 __u32 rcfs_tgid;
+__u64 rcfs_pidns_dev;
+__u64 rcfs_pidns_ino;
 __u32 rcfs_ifd;
-/* the address of that descriptor's inotify group, found by
- * rcfs_nstap_group; 0 until then */
+/* set by rcfs_nstap_group: the daemon was seen, in the first pid
+ * namespace; the address of its descriptor's inotify group */
+__u32 rcfs_seen;
 __u64 rcfs_group;
 
 /* RCFS_NSTAP_PENDING | tid << 32 | network namespace inode, at tid's
@@ -117,8 +131,9 @@ __u64 rcfs_slots[RCFS_NSTAP_SLOTS];
 /*
  * The daemon renames one of its threads once it has attached (a rare
  * event, so this costs the rest of the system nothing): there, in the
- * daemon's own context, its inotify descriptor leads to the group whose
- * queue rcfs_nstap_send looks at.  Tracepoints, not function entry:
+ * daemon's own context, it is seen to be in the first pid namespace, and
+ * its inotify descriptor (if it has one) leads to the group whose queue
+ * rcfs_nstap_send looks at.  Tracepoints, not function entry:
  * kernels built without the function tracer have them too.
  */
 SEC("tp_btf/task_rename")
@@ -126,12 +141,25 @@ int BPF_PROG(rcfs_nstap_group, struct task_struct *task, const char *comm)
 {
 	struct task_struct *self = bpf_get_current_task_btf();
 	struct file **fds, *file = 0;
+	struct files_struct *files;
+	struct bpf_pidns_info me;
 	struct fdtable *fdt;
 
-	if (rcfs_group || task != self || (__u32)self->tgid != rcfs_tgid)
+	if (rcfs_seen || task != self)
 		return 0;
-	fdt = self->files->fdt;
-	if (rcfs_ifd >= fdt->max_fds)
+	/* the daemon itself, by its own numbering */
+	if (bpf_get_ns_current_pid_tgid(rcfs_pidns_dev, rcfs_pidns_ino, &me,
+					sizeof(me)) || me.tgid != rcfs_tgid)
+		return 0;
+	/* In a pid namespace other than the first, the daemon's mount
+	 * numbers its callers there, rcfs_nstap_send cannot name them, and
+	 * the tap would serve nobody: leave the group unfound. */
+	if (self->thread_pid->level != 0)
+		return 0;
+	rcfs_seen = 1;
+	files = self->files;
+	fdt = files ? files->fdt : 0;
+	if (!fdt || rcfs_ifd >= fdt->max_fds)
 		return 0;
 	fds = BPF_CORE_READ(fdt, fd);
 	bpf_probe_read_kernel(&file, sizeof(file), fds + rcfs_ifd);

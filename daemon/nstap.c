@@ -66,7 +66,8 @@ out_free:
 }
 
 int rcfs_nstap_attach(struct rcfs_nstap *t, unsigned int major,
-		      unsigned int minor, int watch_fd)
+		      unsigned int minor, int watch_fd,
+		      const struct stat *pidns)
 {
 	struct nstap_bpf *skel = t->skel;
 	char name[16];
@@ -74,20 +75,21 @@ int rcfs_nstap_attach(struct rcfs_nstap *t, unsigned int major,
 
 	/* the kernel's dev_t, not glibc's */
 	skel->bss->rcfs_dev = major << 20 | minor;
-	/* in a pid namespace other than the first, this is not the
-	 * kernel's number: the group is not found, and the tap not used */
 	skel->bss->rcfs_tgid = (__u32)getpid();
-	skel->bss->rcfs_ifd = (__u32)watch_fd;
+	skel->bss->rcfs_pidns_dev = pidns->st_dev;
+	skel->bss->rcfs_pidns_ino = pidns->st_ino;
+	/* none: past any table's end */
+	skel->bss->rcfs_ifd = watch_fd < 0 ? (__u32)-1 : (__u32)watch_fd;
 	r = nstap_bpf__attach(skel);
-	if (r == 0 && watch_fd >= 0) {
-		/* renamed to its own name: rcfs_nstap_group keeps the group */
-		if (prctl(PR_GET_NAME, name) < 0 ||
-		    prctl(PR_SET_NAME, name) < 0)
-			r = -errno;
-		else if (!__atomic_load_n(&skel->bss->rcfs_group,
-					  __ATOMIC_ACQUIRE))
-			r = -ESRCH;
-	}
+	/* renamed to its own name: rcfs_nstap_group sees the daemon */
+	if (r == 0 && (prctl(PR_GET_NAME, name) < 0 ||
+		       prctl(PR_SET_NAME, name) < 0))
+		r = -errno;
+	if (r == 0 && !__atomic_load_n(&skel->bss->rcfs_seen, __ATOMIC_ACQUIRE))
+		r = -EXDEV;
+	if (r == 0 && watch_fd >= 0 &&
+	    !__atomic_load_n(&skel->bss->rcfs_group, __ATOMIC_ACQUIRE))
+		r = -EBADF;
 	if (r < 0)
 		rcfs_nstap_close(t);
 	return r;
@@ -111,12 +113,14 @@ int rcfs_nstap_open(void (*log)(const char *msg), struct rcfs_nstap **ret)
 }
 
 int rcfs_nstap_attach(struct rcfs_nstap *t, unsigned int major,
-		      unsigned int minor, int watch_fd)
+		      unsigned int minor, int watch_fd,
+		      const struct stat *pidns)
 {
 	(void)t;
 	(void)major;
 	(void)minor;
 	(void)watch_fd;
+	(void)pidns;
 	return -EOPNOTSUPP;
 }
 

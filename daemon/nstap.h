@@ -2,8 +2,10 @@
 #ifndef RCFS_NSTAP_H
 #define RCFS_NSTAP_H
 
+#include <linux/types.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "nstap-slots.h"
@@ -17,8 +19,7 @@
  * privilege), the daemon reads /proc/TID/ns/net as before.
  */
 struct rcfs_nstap {
-	/* RCFS_NSTAP_SLOTS words, mapped from the kernel (__u64) */
-	const unsigned long long *slots;
+	const __u64 *slots;	/* RCFS_NSTAP_SLOTS, mapped from the kernel */
 	void *skel;
 };
 
@@ -32,12 +33,15 @@ int rcfs_nstap_open(void (*log)(const char *msg), struct rcfs_nstap **ret);
 
 /*
  * Attach T to the FUSE mount whose device is MAJOR:MINOR, and find the
- * inotify group of WATCH_FD (-1: no watch, nothing is kept).  Returns 0,
- * or -errno (-ESRCH: the group was not found, as in a pid namespace
- * other than the first).  On failure, close T.
+ * inotify group of WATCH_FD (-1: no watch, nothing is kept) through the
+ * daemon's own descriptor; PIDNS is the stat of the daemon's
+ * /proc/self/ns/pid.  Returns 0, or -errno: -EXDEV when the daemon is not
+ * in the first pid namespace (FUSE would number its callers in another),
+ * libbpf's when attaching fails.  On failure, close T.
  */
 int rcfs_nstap_attach(struct rcfs_nstap *t, unsigned int major,
-		      unsigned int minor, int watch_fd);
+		      unsigned int minor, int watch_fd,
+		      const struct stat *pidns);
 
 /* Detach and free; NULL is fine. */
 void rcfs_nstap_close(struct rcfs_nstap *t);

@@ -23,12 +23,13 @@ local_setup() {
 tap_expected() {
 	grep -q '^#define HAVE_BPF 1' "$RCFS_BUILD/config.h" &&
 		[ -r /sys/kernel/btf/vmlinux ] &&
-		grep -q btf_trace_fuse_request_send /sys/kernel/btf/vmlinux
+		grep -qs btf_trace_fuse_request_send /sys/kernel/btf/vmlinux \
+			/sys/kernel/btf/fuse
 }
 
 skip_without_tap() {
 	tap_expected ||
-		skip "no BPF tap here: built without it, or a kernel without BTF or the fuse_request_send tracepoint (Linux < 6.14)"
+		skip "no BPF tap here: built without it, or a kernel without BTF or the fuse_request_send tracepoint "
 }
 
 # count_readlinkats N [DAEMON ARGS...]: start the daemon with ARGS, make
@@ -143,13 +144,13 @@ flip_round() {
 	done
 }
 
-@test "a daemon in a pid namespace of its own serves each namespace its file (the tap's ids do not apply)" {
+@test "a daemon in a pid namespace of its own does without the tap, and serves each namespace its file" {
 	# FUSE numbers callers in the daemon's pid namespace, the tap in the
 	# first one: the daemon must not take one for the other
 	cat > "$RCFS_TMP/pidns" <<'EOF'
 set -u
 daemon=$1 mp=$2 default=$3 backing=$4 flip=$5 a=$6 b=$7
-"$daemon" -d "$default" "$backing" "$mp" 2>/dev/null 3>&- &
+"$daemon" -d "$default" "$backing" "$mp" 2>"$mp.log" 3>&- &
 dpid=$!
 deadline=$((SECONDS + 10))
 until grep -q " $mp .* fuse\.resolvconffs " /proc/self/mountinfo; do
@@ -157,13 +158,19 @@ until grep -q " $mp .* fuse\.resolvconffs " /proc/self/mountinfo; do
 	sleep 0.02
 done
 "$flip" 100 "$mp" "/run/netns/$a" "/run/netns/$b"
+grep -h '^callers=' /run/resolvconffs/*
 kill $dpid
 wait $dpid
 EOF
 	run unshare -p -f --mount-proc bash "$RCFS_TMP/pidns" "$RESOLVCONFFS" \
 		"$MP" "$DEFAULT" "$BACKING" "$SETNS_FLIP" "$NS" "$OTHER"
 	assert_success
-	assert_equal "${#lines[@]}" 200
+	assert_equal "${#lines[@]}" 201
 	assert_equal "$(grep -cx '0 nameserver 10.71.0.1' <<<"$output")" 100
 	assert_equal "$(grep -cx '1 nameserver 10.72.0.1' <<<"$output")" 100
+	assert_line callers=proc
+	if tap_expected; then
+		run grep -c "no BPF tap (not in the first pid namespace)" "$MP.log"
+		assert_output 1
+	fi
 }
