@@ -117,14 +117,10 @@ exec nsenter --net="/run/netns/$4" -- bash -c '\''
 	# our own (the daemon too, so that FUSE reports ids in it).
 	cat > "$RCFS_TMP/reuse" <<'EOF'
 set -u
+. "$RCFS_SRC/tests/helpers/pidns.bash"
 daemon=$1 mp=$2 default=$3 backing=$4 first=$5 second=$6 asker=$7
-"$daemon" -d "$default" "$backing" "$mp" 2>/dev/null 3>&- &
-dpid=$!
-deadline=$((SECONDS + 10))
-until grep -q " $mp .* fuse\.resolvconffs " /proc/self/mountinfo; do
-	[ $SECONDS -lt $deadline ] || { echo "no mount"; exit 1; }
-	sleep 0.02
-done
+pidns_daemon /dev/null "$daemon" -d "$default" "$backing" "$mp"
+dpid=$DPID
 out=$(nsenter --net="/run/netns/$first" -- bash -c "$asker" _ "$mp" 100)
 echo "first $out"
 tid=${out%% *}

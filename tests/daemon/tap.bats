@@ -149,14 +149,10 @@ flip_round() {
 	# first one: the daemon must not take one for the other
 	cat > "$RCFS_TMP/pidns" <<'EOF'
 set -u
+. "$RCFS_SRC/tests/helpers/pidns.bash"
 daemon=$1 mp=$2 default=$3 backing=$4 flip=$5 a=$6 b=$7
-"$daemon" -d "$default" "$backing" "$mp" 2>"$mp.log" 3>&- &
-dpid=$!
-deadline=$((SECONDS + 10))
-until grep -q " $mp .* fuse\.resolvconffs " /proc/self/mountinfo; do
-	[ $SECONDS -lt $deadline ] || { echo "no mount"; exit 1; }
-	sleep 0.02
-done
+pidns_daemon "$mp.log" "$daemon" -d "$default" "$backing" "$mp"
+dpid=$DPID
 "$flip" 100 "$mp" "/run/netns/$a" "/run/netns/$b"
 grep -h '^callers=' /run/resolvconffs/*
 kill $dpid
