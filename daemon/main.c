@@ -559,18 +559,17 @@ static int tap_attach(struct rcfs_daemon *d, int r, const char *dev)
 
 	if (r < 0)
 		return r;
-	if (sscanf(dev, "%u:%u", &major, &minor) != 2) {
-		rcfs_nstap_close(d->tap);
+	if (sscanf(dev, "%u:%u", &major, &minor) != 2)
 		r = -ENODEV;
-	} else if (fstatat(d->map.procfd, "self/ns/pid", &pidns, 0) < 0) {
+	else if (fstatat(d->map.procfd, "self/ns/pid", &pidns, 0) < 0)
 		r = -errno;
-		rcfs_nstap_close(d->tap);
-	} else {
+	else
 		r = rcfs_nstap_attach(d->tap, major, minor,
 				      rcfs_watch_fd(d->watch), &pidns);
-	}
-	if (r < 0)
+	if (r < 0) {
+		rcfs_nstap_close(d->tap);
 		d->tap = NULL;
+	}
 	return r;
 }
 

@@ -90,8 +90,6 @@ int rcfs_nstap_attach(struct rcfs_nstap *t, unsigned int major,
 	if (r == 0 && watch_fd >= 0 &&
 	    !__atomic_load_n(&skel->bss->rcfs_group, __ATOMIC_ACQUIRE))
 		r = -EBADF;
-	if (r < 0)
-		rcfs_nstap_close(t);
 	return r;
 }
 

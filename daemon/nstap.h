@@ -37,7 +37,7 @@ int rcfs_nstap_open(void (*log)(const char *msg), struct rcfs_nstap **ret);
  * daemon's own descriptor; PIDNS is the stat of the daemon's
  * /proc/self/ns/pid.  Returns 0, or -errno: -EXDEV when the daemon is not
  * in the first pid namespace (FUSE would number its callers in another),
- * libbpf's when attaching fails.  On failure, close T.
+ * libbpf's when attaching fails.  T stays the caller's to close.
  */
 int rcfs_nstap_attach(struct rcfs_nstap *t, unsigned int major,
 		      unsigned int minor, int watch_fd,
