@@ -33,4 +33,21 @@
  * ask often (tids.h). */
 #define RCFS_TIDS_SLOTS		64
 
+/* DNS state and lookups beside the mount's file.  openresolv's state
+ * of each network namespace but the host's lives in
+ * RCFS_RESOLVCONF_NETNS_DIR/KEY (the resolvconf.conf served to
+ * namespaces asks netnsctl for it); the host's stays where openresolv
+ * keeps it by default. */
+#define RCFS_RESOLVCONF_NETNS_DIR	RUNSTATEDIR "/netns-resolvconf"
+#define RCFS_OPENRESOLV_STATE_DIR	RUNSTATEDIR "/resolvconf"
+#define RCFS_RESOLVCONF_CONF		"/etc/resolvconf.conf"
+#define RCFS_RESOLVCONF_BIN		"/sbin/resolvconf"
+#define RCFS_NSSWITCH_CONF		"/etc/nsswitch.conf"
+/* Shipped files for namespaces (resolvconf.conf) */
+#define RCFS_PKGDATADIR			PKGDATADIR
+/* glibc's _PATH_NSCDSOCKET, and systemd-resolved's Varlink socket
+ * (nss-resolve asks it) */
+#define RCFS_NSCD_SOCKET		"/var/run/nscd/socket"
+#define RCFS_RESOLVED_SOCKET		RUNSTATEDIR "/systemd/resolve/io.systemd.Resolve"
+
 #endif

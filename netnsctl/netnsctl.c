@@ -45,6 +45,10 @@ static const struct cmd cmds[] = {
 	  "remove files of anonymous namespaces gone" },
 	{ "status", 0, 0, cmd_status, "",
 	  "mounts, settings, host DNS manager, warnings" },
+	{ "resolvconf", 0, 0, cmd_resolvconf, "",
+	  "openresolv's state directory for this namespace" },
+	{ "nsswitch", 0, 0, cmd_nsswitch, "",
+	  "the host's nsswitch.conf as namespaces need it" },
 	{ "help", 0, 0, NULL, "",
 	  "this text" },
 };

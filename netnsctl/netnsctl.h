@@ -88,6 +88,13 @@ int cmd_set(struct ctl *c, int argc, char **argv);
 int cmd_rm(struct ctl *c, int argc, char **argv);
 int cmd_prune(struct ctl *c, int argc, char **argv);
 int cmd_status(struct ctl *c, int argc, char **argv);
+int cmd_resolvconf(struct ctl *c, int argc, char **argv);
+int cmd_nsswitch(struct ctl *c, int argc, char **argv);
+
+/* ns.c */
+int ctl_ns_key(struct ctl *c, ino_t ino, char *buf, size_t len);
+int print_value(struct ctl *c, const char *table, const char *column,
+		int json_type, const char *value);
 
 /* file.c: what a target sees */
 enum file_state { FILE_OWN, FILE_DEFAULT, FILE_NONE, FILE_HOST };

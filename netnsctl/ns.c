@@ -15,6 +15,7 @@
 #include "nl.h"
 #include "nsenum.h"
 #include "resolvconf.h"
+#include "resolvstate.h"
 
 /* The NSID our namespace gave the namespace at PATH, as text ("" for
  * none: most namespaces never get one). */
@@ -153,7 +154,7 @@ int cmd_list(struct ctl *c, int argc, char **argv)
 }
 
 /* A one-value answer: VALUE under COLUMN. */
-static int print_value(struct ctl *c, const char *table, const char *column,
+int print_value(struct ctl *c, const char *table, const char *column,
 		       int json_type, const char *value)
 {
 	const struct col col = { column, 1, 0, json_type };
@@ -186,10 +187,27 @@ static int first_safe(const char *name, ino_t ino, bool safe, void *data)
 	return 1;
 }
 
+/* The key of namespace INO as the daemon makes it: its first safe name
+ * in byte order, else its inode.  Returns 0 or -errno. */
+int ctl_ns_key(struct ctl *c, ino_t ino, char *buf, size_t len)
+{
+	struct first_name f = { .ino = ino };
+	int r;
+
+	r = rcfs_names_foreach(c->settings.netns_dir, first_safe, &f);
+	if (r < 0)
+		return r;
+	if (*f.name)
+		snprintf(buf, len, "%s", f.name);
+	else
+		snprintf(buf, len, "%ju", (uintmax_t)ino);
+	return 0;
+}
+
 int cmd_identify(struct ctl *c, int argc, char **argv)
 {
-	struct first_name f = { 0 };
-	char path[PATH_MAX];
+	char path[PATH_MAX], key[RCFS_KEY_MAX];
+	ino_t ino;
 	int r;
 
 	(void)argc;
@@ -200,20 +218,18 @@ int cmd_identify(struct ctl *c, int argc, char **argv)
 		return r;
 	snprintf(path, sizeof(path), "%s/%s/ns/net", c->settings.procfs,
 		 argv[0]);
-	r = rcfs_netns_of_path(path, &f.ino);
+	r = rcfs_netns_of_path(path, &ino);
 	if (r == -ENOENT)
 		return fail(1, "Cannot find process %s", argv[0]);
 	if (r < 0)
 		return fail(1, "Cannot open network namespace of process %s: %s",
 			    argv[0], strerror(-r));
 	/* the same name the daemon uses as the key */
-	r = rcfs_names_foreach(c->settings.netns_dir, first_safe, &f);
+	r = ctl_ns_key(c, ino, key, sizeof(key));
 	if (r < 0)
 		return fail(1, "Cannot read \"%s\": %s", c->settings.netns_dir,
 			    strerror(-r));
-	if (!*f.name)
-		snprintf(f.name, sizeof(f.name), "%ju", (uintmax_t)f.ino);
-	return print_value(c, "identify", "NETNS", SCOLS_JSON_STRING, f.name);
+	return print_value(c, "identify", "NETNS", SCOLS_JSON_STRING, key);
 }
 
 int cmd_resolve(struct ctl *c, int argc, char **argv)
@@ -280,8 +296,8 @@ int cmd_pids(struct ctl *c, int argc, char **argv)
 
 /* ---- show ------------------------------------------------------------- */
 
-enum { S_NAME, S_INODE, S_NSID, S_FILE, S_PATH, S_NAMESERVERS, S_SEARCH,
-       S_OPTIONS, S_CONTENT };
+enum { S_NAME, S_INODE, S_NSID, S_FILE, S_PATH, S_RESOLVCONF,
+       S_NAMESERVERS, S_SEARCH, S_OPTIONS, S_CONTENT };
 
 static const struct col show_cols[] = {
 	[S_NAME] = { "NAME", 0, 0, SCOLS_JSON_STRING },
@@ -289,10 +305,19 @@ static const struct col show_cols[] = {
 	[S_NSID] = { "NSID", 0, 0, SCOLS_JSON_NUMBER },
 	[S_FILE] = { "FILE", 0, 0, SCOLS_JSON_STRING },
 	[S_PATH] = { "PATH", 0, 0, SCOLS_JSON_STRING },
+	[S_RESOLVCONF] = { "RESOLVCONF", 0, 0, SCOLS_JSON_STRING },
 	[S_NAMESERVERS] = { "NAMESERVERS", 0, 0, SCOLS_JSON_ARRAY_STRING },
 	[S_SEARCH] = { "SEARCH", 0, 0, SCOLS_JSON_ARRAY_STRING },
 	[S_OPTIONS] = { "OPTIONS", 0, 0, SCOLS_JSON_ARRAY_STRING },
 	[S_CONTENT] = { "CONTENT", 0, 0, SCOLS_JSON_STRING },
+};
+
+/* where each nameserver came from, when openresolv keeps a state */
+enum { O_NAMESERVER, O_INTERFACES };
+
+static const struct col origin_cols[] = {
+	[O_NAMESERVER] = { "NAMESERVER", 0.2, 0, SCOLS_JSON_STRING },
+	[O_INTERFACES] = { "FROM", 0.5, 0, SCOLS_JSON_ARRAY_STRING },
 };
 
 enum { I_INDEX, I_NAME, I_STATE, I_ADDRESSES };
@@ -304,14 +329,75 @@ static const struct col if_cols[] = {
 	[I_ADDRESSES] = { "ADDRESSES", 0.5, 0, SCOLS_JSON_ARRAY_STRING },
 };
 
+/*
+ * openresolv's state of the namespace: the host's where openresolv
+ * keeps it, any other's under RCFS_RESOLVCONF_NETNS_DIR, and only when
+ * this very namespace made it (its cookie), not an earlier one of the
+ * same name or inode.  NULL when there is none.
+ */
+static char *rcstate_dir(const struct nsref *ns, const struct rcfs_target *t,
+			 enum file_state st)
+{
+	char dir[PATH_MAX];
+	uint64_t cookie;
+	int fd, r;
+
+	if (st == FILE_HOST)
+		return rcfs_openresolv_state_dir(NULL);
+	if (rcfs_rcstate_path(NULL, t->key, dir, sizeof(dir)) < 0)
+		return NULL;
+	fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	r = rcfs_netns_cookie(fd, &cookie);
+	close(fd);
+	if (r == -ENOPROTOOPT) {
+		cookie = 0;
+		r = 0;
+	}
+	if (r < 0 || rcfs_rcstate_owned(dir, cookie) != 1)
+		return NULL;
+	return strdup(dir);
+}
+
+/* One row a nameserver of the file: the interfaces that gave it. */
+static int show_origins(struct ctl *c, const struct rcfs_resolv *rv,
+			const struct rcfs_rcstate *s,
+			struct libscols_table *tb)
+{
+	int r = 0;
+
+	for (size_t i = 0; i < rv->n_nameservers && r == 0; i++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		char *from = rcfs_rcstate_origin(s, rv->nameservers[i]);
+		char *v[RCFS_RESOLV_MAXNS * 8], *p, *save = NULL;
+		size_t n = 0;
+
+		if (!ln || (!from && errno == ENOMEM)) {
+			free(from);
+			return -ENOMEM;
+		}
+		r = table_set(ln, O_NAMESERVER, "%s", rv->nameservers[i]);
+		for (p = from ? strtok_r(from, " ", &save) : NULL;
+		     p && n < sizeof(v) / sizeof(*v);
+		     p = strtok_r(NULL, " ", &save))
+			v[n++] = p;
+		if (r == 0)
+			r = table_set_list(c, ln, O_INTERFACES, v, n);
+		free(from);
+	}
+	return r;
+}
+
 static int show_record(struct ctl *c, const struct nsref *ns,
-		       struct libscols_table *tb)
+		       struct libscols_table *tb, struct libscols_table *otb)
 {
 	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	struct rcfs_rcstate rs = { 0 };
 	struct rcfs_target t;
 	struct rcfs_resolv rv;
 	enum file_state st;
-	char nsid[16], *text;
+	char nsid[16], *text, *rcdir = NULL;
 	int r;
 
 	if (!ln)
@@ -335,6 +421,13 @@ static int show_record(struct ctl *c, const struct nsref *ns,
 	else if (r == 0 && st == FILE_OWN)
 		r = table_set(ln, S_PATH, "%s/%s", c->settings.backing_dir,
 			      t.rel);
+	rcdir = rcstate_dir(ns, &t, st);
+	if (rcdir && rcfs_rcstate_read(rcdir, &rs) < 0) {
+		free(rcdir);
+		rcdir = NULL;
+	}
+	if (r == 0 && rcdir)
+		r = table_set(ln, S_RESOLVCONF, "%s", rcdir);
 	if (r == 0)
 		r = table_set_list(c, ln, S_NAMESERVERS, rv.nameservers,
 				   rv.n_nameservers);
@@ -344,6 +437,10 @@ static int show_record(struct ctl *c, const struct nsref *ns,
 		r = table_set_list(c, ln, S_OPTIONS, rv.options, rv.n_options);
 	if (r == 0)
 		r = table_set(ln, S_CONTENT, "%s", text);
+	if (r == 0 && rcdir)
+		r = show_origins(c, &rv, &rs, otb);
+	rcfs_rcstate_free(&rs);
+	free(rcdir);
 	rcfs_resolv_free(&rv);
 	free(text);
 	return r;
@@ -398,7 +495,7 @@ static int show_links(struct ctl *c, const struct nsref *ns,
 
 int cmd_show(struct ctl *c, int argc, char **argv)
 {
-	struct libscols_table *tbs[2];
+	struct libscols_table *tbs[3];
 	struct nsref ns;
 	int r;
 
@@ -414,9 +511,11 @@ int cmd_show(struct ctl *c, int argc, char **argv)
 			   sizeof(show_cols) / sizeof(*show_cols));
 	tbs[1] = table_new(c, "interfaces", if_cols,
 			   sizeof(if_cols) / sizeof(*if_cols));
-	r = tbs[0] && tbs[1] ? 0 : -ENOMEM;
+	tbs[2] = table_new(c, "resolvconf", origin_cols,
+			   sizeof(origin_cols) / sizeof(*origin_cols));
+	r = tbs[0] && tbs[1] && tbs[2] ? 0 : -ENOMEM;
 	if (r == 0)
-		r = show_record(c, &ns, tbs[0]);
+		r = show_record(c, &ns, tbs[0], tbs[2]);
 	if (r < 0) {
 		r = fail(1, "Cannot read the file of network namespace \"%s\": %s",
 			 ns.label, strerror(-r));
@@ -430,15 +529,22 @@ int cmd_show(struct ctl *c, int argc, char **argv)
 	}
 	nsref_free(&ns);
 	if (c->json)
-		return tables_print_json(tbs, 2);
+		return tables_print_json(tbs, 3);
 	r = table_print_record(c, tbs[0]);
 	putchar('\n');
-	return table_print(tbs[1]) | r;
+	r |= table_print(tbs[1]);
+	/* where the nameservers came from, when openresolv knows */
+	if (scols_table_get_nlines(tbs[2]) > 0) {
+		putchar('\n');
+		r |= table_print(tbs[2]);
+	} else {
+		scols_unref_table(tbs[2]);
+	}
+	return r;
 out:
 	nsref_free(&ns);
-	if (tbs[0])
-		scols_unref_table(tbs[0]);
-	if (tbs[1])
-		scols_unref_table(tbs[1]);
+	for (size_t i = 0; i < 3; i++)
+		if (tbs[i])
+			scols_unref_table(tbs[i]);
 	return r;
 }

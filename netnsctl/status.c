@@ -16,6 +16,8 @@
 #include "netnsctl.h"
 #include "paths.h"
 #include "resolvconf.h"
+#include "hostlookup.h"
+#include "resolvstate.h"
 
 /* Managers that own /etc/resolv.conf and replace their file by
  * rename(2): the directory each writes in, and its file there. */
@@ -156,6 +158,9 @@ static void check(const struct rcfs_daemon_info *d, const char *manager,
 			 d->mountpoint, manager);
 }
 
+static void check_namespace_dns(const struct rcfs_daemon_info *d,
+				struct warnings *w);
+
 static int status_row(const struct ctl *c, struct libscols_table *tb,
 		      const struct rcfs_daemon_info *d)
 {
@@ -190,6 +195,7 @@ static int status_row(const struct ctl *c, struct libscols_table *tb,
 	if (r == 0 && manager)
 		r = table_set(ln, T_MANAGER, "%s", manager);
 	check(d, manager, &w);
+	check_namespace_dns(d, &w);
 	if (r == 0) {
 		/* one warning a line, in text too */
 		struct ctl lines = *c;
@@ -238,4 +244,137 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 		return fail(1, "%s", strerror(-r));
 	}
 	return table_print_record(c, tb);
+}
+
+/* ---- DNS inside namespaces: what shares or skips the mount's file ---- */
+
+/* The resolvconffs mount on PATH, or NULL. */
+static const struct rcfs_daemon_info *mount_on(const struct rcfs_daemons *ds,
+					       const char *path)
+{
+	for (size_t i = 0; i < ds->n; i++)
+		if (!strcmp(ds->v[i].mountpoint, path))
+			return &ds->v[i];
+	return NULL;
+}
+
+/* What a mount serves namespaces without a file of their own: its
+ * default's text, or NULL. */
+static char *default_text(const struct rcfs_daemon_info *d)
+{
+	char *text;
+	size_t len;
+
+	if (!d->settings.default_file ||
+	    read_path(d->settings.default_file, &text, &len) < 0)
+		return NULL;
+	return text;
+}
+
+/*
+ * openresolv keeps every interface in one directory that all namespaces
+ * share, unless namespaces are served a resolvconf.conf that moves it;
+ * Debian's resolvconf and systemd's cannot be moved at all.
+ */
+static void check_resolvconf(const struct rcfs_daemons *ds,
+			     struct warnings *w)
+{
+	enum rcfs_resolvconf_kind k = rcfs_resolvconf_detect(NULL);
+	const struct rcfs_daemon_info *m;
+	struct stat st;
+	char *text;
+
+	if (k == RCFS_RESOLVCONF_DEBIAN)
+		warn_add(w, "%s is Debian's resolvconf: it keeps one state for the whole host in %s and writes the host's %s/resolv.conf from whichever namespace runs it, so a VPN or DHCP client inside a namespace sets the host's DNS; replace it with openresolv (apt install openresolv) and serve namespaces their own %s (docs/vpn.md)",
+			 RCFS_RESOLVCONF_BIN, RCFS_OPENRESOLV_STATE_DIR,
+			 RCFS_OPENRESOLV_STATE_DIR, RCFS_RESOLVCONF_CONF);
+	if (k == RCFS_RESOLVCONF_SYSTEMD ||
+	    (stat(RCFS_RESOLVED_SOCKET, &st) == 0 && S_ISSOCK(st.st_mode)))
+		warn_add(w, "systemd-resolved: resolvectl, and a resolvconf that links to it, set DNS in the host's resolved from any namespace, on the host's interface with the same index; inside namespaces set DNS with netnsctl set or a plain write to %s, or install openresolv (docs/managers.md)",
+			 RCFS_MOUNTPOINT);
+	if (k != RCFS_RESOLVCONF_OPENRESOLV)
+		return;
+	m = mount_on(ds, RCFS_RESOLVCONF_CONF);
+	if (!m) {
+		char *dir = rcfs_openresolv_state_dir(NULL);
+
+		warn_add(w, "openresolv keeps the interfaces of every network namespace in one state directory, %s: a resolvconf run inside a namespace (wg-quick, openvpn's update-resolv-conf, DHCP hooks) reaches the host's %s and every other namespace's at their next update; serve namespaces their own %s: mount -t resolvconffs -o layout=dir,default=%s/resolvconf.conf /etc/netns %s (docs/vpn.md)",
+			 dir ? dir : RCFS_OPENRESOLV_STATE_DIR, RCFS_MOUNTPOINT,
+			 RCFS_RESOLVCONF_CONF, RCFS_PKGDATADIR,
+			 RCFS_RESOLVCONF_CONF);
+		free(dir);
+		return;
+	}
+	text = default_text(m);
+	if (!text || !rcfs_openresolv_sets_state_dir(text))
+		warn_add(w, "the %s that namespaces see by default (%s) does not move openresolv's state_dir: they share the host's; use %s/resolvconf.conf (docs/vpn.md)",
+			 RCFS_RESOLVCONF_CONF, m->settings.default_file ?
+			 m->settings.default_file : "none", RCFS_PKGDATADIR);
+	free(text);
+}
+
+/* glibc asks nscd before it reads resolv.conf, from any namespace. */
+static void check_nscd(struct warnings *w)
+{
+	int r = rcfs_nscd_caches_hosts(NULL);
+
+	if (r > 0)
+		warn_add(w, "nscd caches host lookups (%s): glibc in every namespace asks it first, and it answers from the host's namespace with the host's DNS; set \"enable-cache hosts no\" in /etc/nscd.conf and restart nscd (docs/vpn.md)",
+			 RCFS_NSCD_SOCKET);
+	else if (r < 0)
+		warn_add(w, "nscd at %s did not answer: %s", RCFS_NSCD_SOCKET,
+			 strerror(-r));
+}
+
+/* nsswitch.conf modules that ask a daemon of the host, unless
+ * namespaces are served an nsswitch.conf without them. */
+static void check_nsswitch(const struct rcfs_daemons *ds,
+			   struct warnings *w)
+{
+	const struct rcfs_daemon_info *m;
+	char *text, *mods, *nsmods;
+	size_t len;
+
+	if (read_path(RCFS_NSSWITCH_CONF, &text, &len) < 0)
+		return;
+	mods = rcfs_nsswitch_host_daemons(text);
+	free(text);
+	if (!mods || !*mods) {
+		free(mods);
+		return;
+	}
+	m = mount_on(ds, RCFS_NSSWITCH_CONF);
+	text = m ? default_text(m) : NULL;
+	nsmods = text ? rcfs_nsswitch_host_daemons(text) : NULL;
+	if (!m)
+		warn_add(w, "%s's hosts: line uses %s, which asks a daemon of the host: lookups in every namespace get the host's answers; serve namespaces their own: netnsctl nsswitch > /etc/resolvconffs/nsswitch.conf, then mount -t resolvconffs -o layout=dir,default=/etc/resolvconffs/nsswitch.conf /etc/netns %s (docs/vpn.md)",
+			 RCFS_NSSWITCH_CONF, mods, RCFS_NSSWITCH_CONF);
+	else if (!nsmods || *nsmods)
+		warn_add(w, "the %s that namespaces see by default (%s) %s%s: write it with netnsctl nsswitch (docs/vpn.md)",
+			 RCFS_NSSWITCH_CONF, m->settings.default_file ?
+			 m->settings.default_file : "none",
+			 nsmods ? "still uses " : "cannot be read",
+			 nsmods ? nsmods : "");
+	free(text);
+	free(nsmods);
+	free(mods);
+}
+
+/*
+ * Host-wide: said once, on the mount over /etc/resolv.conf, the file
+ * these would bypass or share.
+ */
+static void check_namespace_dns(const struct rcfs_daemon_info *d,
+				struct warnings *w)
+{
+	struct rcfs_daemons ds = { 0 };
+
+	if (strcmp(d->mountpoint, RCFS_MOUNTPOINT))
+		return;
+	if (rcfs_daemons_find(NULL, NULL, &ds) < 0)
+		return;
+	check_resolvconf(&ds, w);
+	check_nscd(w);
+	check_nsswitch(&ds, w);
+	rcfs_daemons_free(&ds);
 }
