@@ -1,6 +1,6 @@
 # fish completion for netnsctl(8)
 
-set -l __netnsctl_commands list identify resolve pids path show edit set rm prune status help
+set -l __netnsctl_commands list identify resolve pids path show edit set rm prune status resolvconf nsswitch help
 set -l __netnsctl_ns_commands pids path show edit rm set
 
 # The names in the netns directory (-n/--netns-dir on the line, or /run/netns)
@@ -77,6 +77,8 @@ complete -c netnsctl -n "not __fish_seen_subcommand_from $__netnsctl_commands" -
 complete -c netnsctl -n "not __fish_seen_subcommand_from $__netnsctl_commands" -a rm -d 'remove its own file'
 complete -c netnsctl -n "not __fish_seen_subcommand_from $__netnsctl_commands" -a prune -d 'remove files of anonymous namespaces gone'
 complete -c netnsctl -n "not __fish_seen_subcommand_from $__netnsctl_commands" -a status -d 'mounts, settings, DNS manager, warnings'
+complete -c netnsctl -n "not __fish_seen_subcommand_from $__netnsctl_commands" -a resolvconf -d "openresolv's state directory for this namespace"
+complete -c netnsctl -n "not __fish_seen_subcommand_from $__netnsctl_commands" -a nsswitch -d "the host's nsswitch.conf as namespaces need it"
 complete -c netnsctl -n "not __fish_seen_subcommand_from $__netnsctl_commands" -a help -d 'list the commands'
 
 complete -c netnsctl -n __netnsctl_want_ns -a '(__netnsctl_names)' -d 'network namespace'

@@ -50,7 +50,8 @@ installed() {
 		"${zsh#/}/_resolvconffs" \
 		"${fish#/}/mount.resolvconffs.fish" \
 		"${fish#/}/netnsctl.fish" \
-		"${fish#/}/resolvconffs.fish" | sort)"
+		"${fish#/}/resolvconffs.fish" \
+		"$(make_var pkgdatadir | sed 's|^/||')/resolvconf.conf" | sort)"
 	assert_file_executable "$ROOT$helper/mount.resolvconffs"
 	assert_file_executable "$ROOT$sbin/resolvconffs"
 	assert_file_executable "$ROOT$sbin/netnsctl"

@@ -7,7 +7,7 @@ load ../helpers/common
 @test "help lists every command and exits 0" {
 	run "$NETNSCTL" help
 	assert_success
-	for cmd in list identify resolve pids path show edit set rm prune status help; do
+	for cmd in list identify resolve pids path show edit set rm prune status resolvconf nsswitch help; do
 		assert_output --partial "  $cmd"
 	done
 }
