@@ -64,7 +64,7 @@ fish_complete() {
 @test "bash: netnsctl completes its commands" {
 	run bash_complete netnsctl netnsctl ''
 	assert_success
-	assert_output "$(printf '%s\n' edit help identify list nsswitch path pids prune resolve resolvconf rm set show status)"
+	assert_output "$(printf '%s\n' edit help identify list nsswitch path pids prune resolve resolvconf rm set show status | sort)"
 }
 
 @test "bash: netnsctl completes its options after -" {
