@@ -12,10 +12,13 @@
  *                               open/read/close and classify each read:
  *                               READS in all, and on until STOPFILE
  *                               exists
- *   write [-n COUNT] [-g FIRSTGEN] FILE NSPATH:TAG...
+ *   write [-c] [-n COUNT] [-g FIRSTGEN] FILE NSPATH:TAG...
  *                               rewrite each namespace's file in turn
  *                               through the mount, as an editor does
- *                               (O_TRUNC, several writes, fsync, close)
+ *                               (O_TRUNC, several writes, fsync, close);
+ *                               with -c, as a shell script does: a child
+ *                               that inherits the descriptor is started
+ *                               and exits after each write
  *   try [-r TRIES] [-b BYTES] [-f] FILE [NSPATH]
  *                               TRIES times: open O_WRONLY|O_TRUNC,
  *                               write BYTES, fsync if -f, close; count
@@ -382,10 +385,28 @@ static int cmd_read(int argc, char **argv)
 
 /* ---- write ----------------------------------------------------------- */
 
-/* Write BUF as an editor does: truncate, a few writes, fsync, close.
+/* A child that inherits every descriptor and exits at once: its exit
+ * closes its copy of the writer's descriptor (a FLUSH of its own). */
+static int spawn_child(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return errno;
+	if (pid == 0)
+		_exit(0);
+	if (waitpid(pid, &status, 0) != pid)
+		return errno;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : ECHILD;
+}
+
+/* Write BUF as an editor does: truncate, a few writes, fsync, close;
+ * with CHILDREN, a child after each write, as a script's commands.
  * Returns 0 or the errno of the first failing step; *RET_STEP names it. */
 static int write_file(const char *file, const char *buf, size_t len,
-		      size_t chunk, bool do_fsync, const char **ret_step)
+		      size_t chunk, bool do_fsync, bool children,
+		      const char **ret_step)
 {
 	size_t off = 0;
 	int fd, e = 0;
@@ -404,6 +425,13 @@ static int write_file(const char *file, const char *buf, size_t len,
 			break;
 		}
 		off += (size_t)w;
+		if (children) {
+			*ret_step = "fork";
+			e = spawn_child();
+			if (e)
+				break;
+			*ret_step = "write";
+		}
 	}
 	if (!e && do_fsync) {
 		*ret_step = "fsync";
@@ -423,9 +451,13 @@ static int cmd_write(int argc, char **argv)
 	struct ns ns[MAX_NS];
 	unsigned long count = 1000, gen = 1, errors = 0;
 	int nns, c, cur = -1;
+	bool children = false;
 
-	while ((c = getopt(argc, argv, "n:g:")) != -1) {
+	while ((c = getopt(argc, argv, "cn:g:")) != -1) {
 		switch (c) {
+		case 'c':
+			children = true;
+			break;
 		case 'n':
 			count = strtoul(optarg, NULL, 10);
 			break;
@@ -452,7 +484,8 @@ static int cmd_write(int argc, char **argv)
 		}
 		len = gen_file(buf, sizeof(buf), ns[k].tag, gen);
 		/* three writes: a reader between them must not see a part */
-		e = write_file(argv[optind], buf, len, len / 3 + 1, i % 2, &step);
+		e = write_file(argv[optind], buf, len, len / 3 + 1, i % 2,
+			       children, &step);
 		/* the first error ends the run: a dead daemon must not
 		 * keep us looping */
 		if (e) {
@@ -463,7 +496,8 @@ static int cmd_write(int argc, char **argv)
 			break;
 		}
 	}
-	printf("writes=%lu errors=%lu namespaces=%d\n", count, errors, nns);
+	printf("writes=%lu errors=%lu namespaces=%d children=%s\n", count,
+	       errors, nns, children ? "yes" : "no");
 	return errors ? 1 : 0;
 }
 
@@ -502,7 +536,7 @@ static int cmd_try(int argc, char **argv)
 	for (unsigned long i = 0; i < tries; i++) {
 		const char *step;
 		int e = write_file(argv[optind], buf, bytes, 4096, do_fsync,
-				   &step);
+				   false, &step);
 
 		if (!e) {
 			ok++;
