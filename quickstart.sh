@@ -18,7 +18,7 @@ PACKAGES=(
 	fuse3 libfuse3-dev libmnl-dev libsmartcols-dev
 	iproute2 util-linux procps
 	bats bats-assert bats-support bats-file
-	dnsmasq-base jq bash-completion zsh fish man-db
+	dnsmasq-base jq bash-completion zsh fish man-db python3
 	clang libclang-rt-14-dev valgrind
 	bpftool libbpf-dev strace
 )
