@@ -76,6 +76,8 @@ hold() {
 	mkdir "$RCFS_TMP/user"
 	touch "$RCFS_TMP/user/mp"
 	chown -R 65534:65534 "$RCFS_TMP/user"
+	# the churn may be stopped with its mount in place
+	rcfs_track_mount "$RCFS_TMP/user/mp"
 	RCFS_DAEMON_WRAPPER="prlimit --nofile=256:256 -- ${RCFS_DAEMON_WRAPPER:-}" \
 		rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
 	# every mount and unmount the daemon sees moves its generation on:
