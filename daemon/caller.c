@@ -2,6 +2,7 @@
 /*
  * The caller of a request; see caller.h.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -206,6 +207,60 @@ pid_t rcfs_proc_tgid(int procfd, pid_t tid)
 	if (r < 0)
 		return r == -ENOENT ? -ESRCH : r;
 	return (pid_t)atoi(buf);
+}
+
+/* Whether the fdinfo file FD (already open) names mount MNT_ID and a
+ * descriptor open for writing. */
+static bool fdinfo_writes(int fd, int mnt_id)
+{
+	char text[512], *p;
+	unsigned long flags = 0;
+	int id = -1;
+	ssize_t n;
+
+	n = read(fd, text, sizeof(text) - 1);
+	if (n <= 0)
+		return false;
+	text[n] = '\0';
+	for (p = text; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (!strncmp(p, "flags:", 6))
+			flags = strtoul(p + 6, NULL, 8);
+		else if (!strncmp(p, "mnt_id:", 7))
+			id = atoi(p + 7);
+	}
+	return id == mnt_id && (flags & O_ACCMODE) != O_RDONLY;
+}
+
+bool rcfs_proc_writing(int procfd, pid_t tid, int mnt_id)
+{
+	char rel[64];
+	struct dirent *de;
+	bool writing = false;
+	int dfd, fd;
+	DIR *dir;
+
+	if (mnt_id <= 0 || tid <= 0)
+		return true;
+	snprintf(rel, sizeof(rel), "%d/fdinfo", (int)tid);
+	dfd = openat(procfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return errno != ENOENT;
+	dir = fdopendir(dfd);
+	if (!dir) {
+		close(dfd);
+		return true;
+	}
+	while (!writing && (de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		fd = openat(dirfd(dir), de->d_name, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;	/* closed meanwhile */
+		writing = fdinfo_writes(fd, mnt_id);
+		close(fd);
+	}
+	closedir(dir);
+	return writing;
 }
 
 bool rcfs_proc_killed(int procfd, pid_t tid)

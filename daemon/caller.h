@@ -80,6 +80,11 @@ int rcfs_procfs_check(int procfd);
  * Returns it, or -errno. */
 pid_t rcfs_proc_tgid(int procfd, pid_t tid);
 
+/* Whether thread TID's process still has a descriptor open for writing
+ * on mount MNT_ID (a close of one of its copies is not its last).  True
+ * when that cannot be read (MNT_ID 0 included): wait for the last close. */
+bool rcfs_proc_writing(int procfd, pid_t tid, int mnt_id);
+
 /* Whether thread TID is exiting because a signal killed it: its closes
  * must not publish a half-written file. */
 bool rcfs_proc_killed(int procfd, pid_t tid);

@@ -23,6 +23,10 @@
 #include "paths.h"
 #include "attrcache.h"
 #include "backing.h"
+#include "caller.h"
+#include "identity.h"
+#include "quota.h"
+#include "view.h"
 #include "ofcache.h"
 #include "nstap.h"
 #include "tids.h"
@@ -397,7 +401,6 @@ static int check_setup(struct rcfs_daemon *d, const char *backing,
 		close(fd);
 	}
 
-	d->host_fd = -1;
 	if (s->map_host) {
 		d->host_kind = RCFS_HOST_MAPPED;
 	} else if (s->host_file) {
@@ -416,14 +419,15 @@ static int check_setup(struct rcfs_daemon *d, const char *backing,
 	} else {
 		d->host_kind = RCFS_HOST_ORIGINAL;
 		/* Opened before mounting: afterwards the path shows us. */
-		d->host_fd = open(s->mountpoint,
-				  O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-		if (d->host_fd < 0 && (errno == EACCES || errno == EROFS))
-			d->host_fd = open(s->mountpoint, O_RDONLY | O_NOFOLLOW |
-					  O_CLOEXEC | O_NONBLOCK);
-		if (d->host_fd < 0)
+		fd = open(s->mountpoint,
+			  O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0 && (errno == EACCES || errno == EROFS))
+			fd = open(s->mountpoint, O_RDONLY | O_NOFOLLOW |
+				  O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0)
 			return fail("cannot open mount point", s->mountpoint,
 				    errno);
+		rcfs_host_file_init(&d->host, fd);
 	}
 	if (d->host_kind != RCFS_HOST_ORIGINAL && d->host_kind != RCFS_HOST_MAPPED &&
 	    !d->host_path) {
@@ -474,6 +478,7 @@ static int do_mount(struct rcfs_daemon *d, const struct rcfs_options *o,
 struct find_ctx {
 	const char *mountpoint;
 	char dev[32];
+	int id;
 	bool found;
 };
 
@@ -484,20 +489,30 @@ static int find_mount(const struct rcfs_mount *m, void *data)
 	if (!strcmp(m->fstype, RCFS_FSTYPE) &&
 	    !strcmp(m->mountpoint, c->mountpoint)) {
 		rcfs_mount_dev(m, c->dev, sizeof(c->dev));
+		c->id = m->id;
 		c->found = true;	/* the last one is on top */
 	}
 	return 0;
 }
 
-/* The device of the topmost resolvconffs mount on our mount point. */
-static bool our_mount_dev(const struct rcfs_daemon *d, char *dev, size_t len)
+/* The device of the topmost resolvconffs mount on our mount point (and
+ * its mount id, for telling our files in a process's fdinfo). */
+static bool our_mount(const struct rcfs_daemon *d, char *dev, size_t len,
+		      int *ret_id)
 {
 	struct find_ctx c = { .mountpoint = d->settings.mountpoint };
 
 	if (rcfs_mounts_foreach(NULL, find_mount, &c) < 0 || !c.found)
 		return false;
 	snprintf(dev, len, "%s", c.dev);
+	if (ret_id)
+		*ret_id = c.id;
 	return true;
+}
+
+static bool our_mount_dev(const struct rcfs_daemon *d, char *dev, size_t len)
+{
+	return our_mount(d, dev, len, NULL);
 }
 
 static char state_file[PATH_MAX];
@@ -638,7 +653,7 @@ static int watch_add_all(struct rcfs_daemon *d)
 	case RCFS_HOST_ORIGINAL:
 		/* hidden under the mount: watched through our descriptor */
 		snprintf(fdpath, sizeof(fdpath), "%s/self/fd/%d", s->procfs,
-			 d->host_fd);
+			 d->host.fd);
 		return rcfs_watch_inode(d->watch, fdpath);
 	case RCFS_HOST_SYMLINK:
 	case RCFS_HOST_FILE:
@@ -731,6 +746,30 @@ static void detach_done(int *pipe_fd, char status)
 	*pipe_fd = -1;
 }
 
+/* Files of anonymous namespaces with no record (written by an older
+ * version, or by hand): claimed for the namespace that has the inode
+ * now, and marked stale where none does, before anyone is served. */
+static void records_sweep(struct rcfs_daemon *d)
+{
+	unsigned int claimed = 0, stale = 0;
+	int r;
+
+	r = rcfs_records_sweep(&d->map, &claimed, &stale);
+	if (r == -EOPNOTSUPP)
+		log_msg(LOG_WARNING, "backing directory %s keeps no extended "
+			"attributes: a new anonymous namespace that gets a dead "
+			"one's inode number would see the dead one's file",
+			d->settings.backing_dir);
+	else if (r < 0)
+		log_msg(LOG_WARNING, "cannot check the files of anonymous "
+			"namespaces in %s: %s", d->settings.backing_dir,
+			strerror(-r));
+	if (claimed || stale)
+		log_msg(LOG_NOTICE, "files of anonymous namespaces without a "
+			"record: %u claimed by their namespace, %u marked "
+			"stale (netnsctl prune removes them)", claimed, stale);
+}
+
 int main(int argc, char **argv)
 {
 	static struct rcfs_daemon d;
@@ -759,6 +798,20 @@ int main(int argc, char **argv)
 		fail("cannot open", d.settings.procfs, -r);
 		goto out;
 	}
+	/* FUSE numbers callers in our pid namespace: so must procfs */
+	r = rcfs_procfs_check(d.map.procfd);
+	if (r < 0) {
+		warnx_("procfs \"%s\" numbers the processes of another pid "
+		       "namespace (%s): mount one of this namespace (unshare "
+		       "--mount-proc) or give -P", d.settings.procfs,
+		       strerror(-r));
+		goto out;
+	}
+	/* what one user may make us hold, from a raised RLIMIT_NOFILE */
+	if (rcfs_quota_new(&d.quota) < 0) {
+		warnx_("out of memory");
+		goto out;
+	}
 	/* without it (ENOMEM), every request walks to the link */
 	if (rcfs_tids_new(RCFS_TIDS_SLOTS, &d.tids) < 0)
 		d.tids = NULL;
@@ -769,6 +822,7 @@ int main(int argc, char **argv)
 		log_msg(LOG_NOTICE, "removed %d temporary file%s of writes cut "
 			"short in %s", r, r == 1 ? "" : "s",
 			d.settings.backing_dir);
+	records_sweep(&d);
 	if (o.detach && detach_start(&ready_pipe) < 0)
 		goto out;
 	rcfs_check_default(&d);
@@ -800,7 +854,7 @@ int main(int argc, char **argv)
 	the_daemon = &d;
 	signal(SIGHUP, on_sighup);
 
-	our_mount_dev(&d, dev, sizeof(dev));
+	our_mount(&d, dev, sizeof(dev), &d.mnt_id);
 	/* after the fork: the watcher is a thread */
 	watch_r = watch_start(&d);
 	tap_r = tap_attach(&d, tap_r, dev);
@@ -867,8 +921,8 @@ out:
 	rcfs_ofcache_free(d.files);
 	rcfs_tids_free(d.tids);
 	rcfs_map_close(&d.map);
-	if (d.host_fd >= 0)
-		close(d.host_fd);
+	rcfs_host_file_close(&d.host);
+	rcfs_quota_free(d.quota);
 	free(d.host_path);
 	rcfs_options_free(&o);
 	rcfs_settings_free(&d.settings);

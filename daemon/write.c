@@ -11,12 +11,13 @@
  *    over, is rewritten in place under a lock its readers respect
  *    (host.c).
  *
- * "Done" is the close by the process that opened the file, once
- * something was written (a shell's `{ ...; } > file` opens, runs
- * children that inherit the descriptor and exit, and closes last), or
- * else the last close of the open file.  Never the close of an
- * inherited copy, never after a failed write or a failed commit, never
- * when the writer was killed by a signal.
+ * "Done" is the close by the process that opened the file of its last
+ * descriptor open for writing on the mount, once something was written
+ * (a shell's `{ ...; } > file` opens, runs children that inherit the
+ * descriptor and exit, and closes last), or else the last close of the
+ * open file.  Never the close of an inherited copy, never after a failed
+ * write or a failed commit, never when the writer was killed by a
+ * signal.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -222,9 +223,13 @@ int writer_flush(struct rcfs_daemon *d, struct handle *h, pid_t tid,
 	}
 	/* A shell opens with O_TRUNC, dup2()s to stdout and closes the
 	 * original before writing: that close publishes nothing.  Nor does
-	 * a child's exit that closes its inherited copy. */
+	 * a child's exit that closes its inherited copy, nor the close of
+	 * one of the opener's copies while it keeps another open for
+	 * writing (`exec 3>file; echo x >&3` closes a dup of 3 after each
+	 * echo). */
 	if (!h->written || h->opener <= 0 ||
-	    rcfs_proc_tgid(d->map.procfd, tid) != h->opener)
+	    rcfs_proc_tgid(d->map.procfd, tid) != h->opener ||
+	    rcfs_proc_writing(d->map.procfd, tid, d->mnt_id))
 		return 0;
 	return writer_commit(d, h);
 }
