@@ -28,13 +28,19 @@ struct rcfs_daemon_info {
 struct rcfs_daemons {
 	struct rcfs_daemon_info *v;	/* mount table order */
 	size_t n;
+	/* mount points of fuse.resolvconffs mounts that are not a daemon's:
+	 * any user can make one (fusermount -o subtype=resolvconffs) */
+	char **untrusted;
+	size_t n_untrusted;
 };
 
 /*
  * Every resolvconffs mount in MOUNTINFO (NULL: /proc/self/mountinfo)
- * with its state from STATE_DIR (NULL: RCFS_STATE_DIR).  A missing or
- * unreadable state file is no error: has_state tells.  Returns 0 or
- * -errno.
+ * with its state from STATE_DIR (NULL: RCFS_STATE_DIR).  Only mounts
+ * owned by root (user_id=0) are a daemon's; the others are listed apart.
+ * A state file is read only when root owns it and only root may write
+ * it.  A missing or unreadable state file is no error: has_state tells.
+ * Returns 0 or -errno.
  */
 int rcfs_daemons_find(const char *mountinfo, const char *state_dir,
 		      struct rcfs_daemons *ret);
@@ -43,7 +49,8 @@ void rcfs_daemons_free(struct rcfs_daemons *d);
 /*
  * Choose one: the mount on PATH when PATH is given, else the one on
  * RCFS_MOUNTPOINT, else the only one.  Returns its index, -ENOENT when
- * none fits, -ENOTUNIQ when several do and none is on RCFS_MOUNTPOINT.
+ * none fits, -ENOTUNIQ when several do and none is on RCFS_MOUNTPOINT,
+ * -EPERM when PATH is a mount that is not a daemon's.
  */
 int rcfs_daemons_pick(const struct rcfs_daemons *d, const char *path);
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "daemonstate.h"
 #include "mounts.h"
@@ -48,12 +49,19 @@ static int read_extra(struct rcfs_daemon_info *d, FILE *f)
 
 int rcfs_daemon_read_state(struct rcfs_daemon_info *d, const char *path)
 {
+	struct stat st;
 	FILE *f;
 	int r;
 
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
+	/* settings root acts on: written by root alone */
+	if (fstat(fileno(f), &st) < 0 || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return -EPERM;
+	}
 	r = rcfs_settings_read(&d->settings, f);
 	if (r == 0) {
 		rewind(f);
@@ -80,6 +88,35 @@ static void info_free(struct rcfs_daemon_info *i)
 	rcfs_settings_free(&i->settings);
 }
 
+/* Whether the super options say root mounted it: the daemon mounts with
+ * user_id=0; fusermount writes the mounting user's. */
+static bool owned_by_root(const char *opts)
+{
+	const char *p = opts;
+
+	while ((p = strstr(p, "user_id="))) {
+		if ((p == opts || p[-1] == ',') && !strncmp(p + 8, "0", 1) &&
+		    (p[9] == ',' || !p[9]))
+			return true;
+		p += 8;
+	}
+	return false;
+}
+
+static int add_untrusted(struct rcfs_daemons *d, const char *mountpoint)
+{
+	char **v = realloc(d->untrusted, (d->n_untrusted + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	d->untrusted = v;
+	v[d->n_untrusted] = strdup(mountpoint);
+	if (!v[d->n_untrusted])
+		return -ENOMEM;
+	d->n_untrusted++;
+	return 0;
+}
+
 static int add_mount(const struct rcfs_mount *m, void *data)
 {
 	struct find_ctx *c = data;
@@ -89,6 +126,8 @@ static int add_mount(const struct rcfs_mount *m, void *data)
 
 	if (strcmp(m->fstype, RCFS_FSTYPE))
 		return 0;
+	if (!owned_by_root(m->super_options))
+		return add_untrusted(c->d, m->mountpoint);
 	v = realloc(c->d->v, (c->d->n + 1) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
@@ -127,8 +166,7 @@ int rcfs_daemons_find(const char *mountinfo, const char *state_dir,
 	};
 	int r;
 
-	ret->v = NULL;
-	ret->n = 0;
+	memset(ret, 0, sizeof(*ret));
 	r = rcfs_mounts_foreach(mountinfo, add_mount, &c);
 	if (r < 0)
 		rcfs_daemons_free(ret);
@@ -142,8 +180,10 @@ void rcfs_daemons_free(struct rcfs_daemons *d)
 	for (size_t i = 0; i < d->n; i++)
 		info_free(&d->v[i]);
 	free(d->v);
-	d->v = NULL;
-	d->n = 0;
+	for (size_t i = 0; i < d->n_untrusted; i++)
+		free(d->untrusted[i]);
+	free(d->untrusted);
+	memset(d, 0, sizeof(*d));
 }
 
 /* PATH with its directory resolved: a mount point is a file, and may be
@@ -172,6 +212,10 @@ static int find_on(const struct rcfs_daemons *d, const char *path)
 
 	if (canon(path, want, sizeof(want)) < 0)
 		return -ENOENT;
+	for (size_t i = 0; i < d->n_untrusted; i++)
+		if (!strcmp(d->untrusted[i], want) ||
+		    !strcmp(d->untrusted[i], path))
+			found = -EPERM;
 	/* the last one mounted there is the one in use */
 	for (size_t i = 0; i < d->n; i++)
 		if (!strcmp(d->v[i].mountpoint, want) ||
