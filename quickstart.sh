@@ -20,7 +20,7 @@ PACKAGES=(
 	bats bats-assert bats-support bats-file
 	dnsmasq-base jq bash-completion zsh fish man-db python3
 	clang libclang-rt-14-dev valgrind
-	bpftool libbpf-dev strace
+	bpftool libbpf-dev strace attr
 )
 
 mode=demo

@@ -113,3 +113,39 @@ stale_checks() {
 	run nsenter --net="/proc/$pid/ns/net" cat "$MP"
 	assert_output 'nameserver 10.152.0.3'
 }
+
+@test "at start, a file without a record is given to the living namespace with its inode, and one of a dead inode is stale" {
+	local live dead pid
+	# written beside the mount while no daemon ran (or by an older one)
+	pid=$(rcfs_anon_ns)
+	live=$(stat -L -c %i "/proc/$pid/ns/net")
+	printf 'nameserver 10.153.0.1\n' > "$BACKING/$live.conf"
+	unshare -n sh -c 'stat -L -c %i /proc/self/ns/net > "$1"' _ "$RCFS_TMP/ino"
+	dead=$(cat "$RCFS_TMP/ino")
+	printf 'nameserver 10.153.0.2\n' > "$BACKING/$dead.conf"
+	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
+	run grep -c '1 claimed by their namespace, 1 marked stale' "$RCFS_TMP/daemon.log"
+	assert_output 1
+	run getfattr --absolute-names --only-values -n trusted.resolvconffs.netns "$BACKING/$dead.conf"
+	assert_output 0
+	run nsenter --net="/proc/$pid/ns/net" cat "$MP"
+	assert_output 'nameserver 10.153.0.1'
+	run ctl -j prune --dry-run
+	assert_success
+	assert_equal "$(jq -c '[.prune[] | [.key, .action]]' <<<"$output")" "[[$dead,\"would remove\"]]"
+}
+
+@test "a file written by hand for a living anonymous namespace is served to it and recorded as its own" {
+	local ino pid
+	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
+	pid=$(rcfs_anon_ns)
+	ino=$(stat -L -c %i "/proc/$pid/ns/net")
+	printf 'nameserver 10.153.0.3\n' > "$BACKING/$ino.conf"
+	run nsenter --net="/proc/$pid/ns/net" cat "$MP"
+	assert_output 'nameserver 10.153.0.3'
+	run getfattr --absolute-names --only-values -n trusted.resolvconffs.netns "$BACKING/$ino.conf"
+	assert_success
+	refute_output 0
+	run ctl -j list
+	assert_equal "$(jq -r --argjson i "$ino" '.netns[] | select(.inode == $i) | .file' <<<"$output")" own
+}
