@@ -49,7 +49,9 @@ step() { printf '\n==> %s\n' "$*"; }
 # ASan and UBSan and a short run of every fuzz target.  The last line adds
 # up both: "N passed, N failed, N skipped".
 SANITIZED_TESTS=(tests/daemon/mapping.bats tests/daemon/files.bats
-	tests/daemon/atomic.bats tests/daemon/keys.bats tests/netnsctl/files.bats)
+	tests/daemon/atomic.bats tests/daemon/keys.bats tests/netnsctl/files.bats
+	tests/writes/publish.bats tests/writes/host.bats
+	tests/security/handles.bats)
 run_tests() {
 	local log status=0 p=0 f=0 s=0 line
 	log=$(mktemp /tmp/resolvconffs-tests-XXXXXX)
