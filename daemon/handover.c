@@ -89,7 +89,7 @@ static bool use_resend(const void *init, size_t len)
 }
 
 int rcfs_handover(const struct rcfs_daemon *d, const struct rcfs_options *o,
-		  int fuse_fd, const char *dev, int ready_pipe)
+		  int fuse_fd, const char *dev, int ready_pipe, char **argv)
 {
 	char self[PATH_MAX], keeper[PATH_MAX + 32], init_hex[520], opts[1024];
 	char a_fuse[32], a_state[32], a_host[32], a_ready[32], a_dev[64];
@@ -136,14 +136,21 @@ int rcfs_handover(const struct rcfs_daemon *d, const struct rcfs_options *o,
 		return -1;
 	}
 	{
-		char *argv[] = {
-			keeper, a_fuse, a_state, a_host, a_ready, a_dev, a_mp,
+		char *args[] = {
+			a_fuse, a_state, a_host, a_ready, a_dev, a_mp,
 			a_server, a_keeper, a_opts,
 			use_resend(buf, (size_t)len) ? "--resend" : "--no-resend",
 			o->detach ? "--detach" : "--foreground", NULL,
 		};
+		char env[16];
+		int fd = rcfs_keeper_args_write(args);
 
 		free(buf);
+		if (fd < 0)
+			return rcfs_fail("cannot hand over the mount of",
+					 d->settings.mountpoint, -fd);
+		snprintf(env, sizeof(env), "%d", fd);
+		setenv(RCFS_KEEPER_ENV, env, 1);
 		keep(fuse_fd);
 		keep(state_fd);
 		keep(d->host_fd);

@@ -24,7 +24,8 @@ struct keeper {
 	char *dev, *mountpoint, *server_path, *keeper_path, *serve_opts;
 	bool resend;		/* servers share fuse_fd; resend after deaths */
 	bool detach;		/* syslog and /dev/null once serving */
-	char **argv;		/* for the next image of the keeper */
+	char **argv;		/* the daemon's command line, kept */
+	char **args;		/* ours (keeper.h), for the next image */
 
 	int sig_fd;
 	struct server cur;	/* the serving process */
@@ -49,7 +50,8 @@ long long now_ms(void);
 void finish(int status) __attribute__((noreturn));
 
 /* daemon/keeper-state.c */
-int parse_args(int argc, char **argv);
+/* Our arguments, from RCFS_KEEPER_ENV; ARGV is the daemon's. */
+int parse_args(char **argv);
 void keeper_log(int prio, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Publish the state file: the settings and who serves. */

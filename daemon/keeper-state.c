@@ -64,15 +64,19 @@ static int resume(const char *v)
 	return 0;
 }
 
-int parse_args(int argc, char **argv)
+int parse_args(char **argv)
 {
 	const char *v;
+	int argc;
 
 	k.argv = argv;
 	k.cur.status_fd = -1;
 	k.next.status_fd = -1;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
+	argc = rcfs_keeper_args_read(&k.args);
+	if (argc < 0)
+		return argc;
+	for (int i = 0; i < argc; i++) {
+		const char *a = k.args[i];
 
 		if ((v = opt(a, "--fuse")))
 			k.fuse_fd = atoi(v);
@@ -216,39 +220,47 @@ static bool resume_arg(const char *a)
 
 void reexec(void)
 {
-	char resume[128], *reason = NULL, *version = NULL, *callers = NULL;
-	char **argv;
+	char resume[128], env[16], *reason = NULL, *version = NULL;
+	char *callers = NULL, **args;
 	size_t n = 0;
-	int argc = 0;
+	int argc = 0, fd = -1;
 
-	while (k.argv[argc])
+	while (k.args[argc])
 		argc++;
-	argv = calloc((size_t)argc + 5, sizeof(*argv));
-	if (!argv || asprintf(&reason, "--reason=%s", k.reason) < 0 ||
+	args = calloc((size_t)argc + 5, sizeof(*args));
+	if (!args || asprintf(&reason, "--reason=%s", k.reason) < 0 ||
 	    asprintf(&version, "--version=%s", k.version) < 0 ||
 	    asprintf(&callers, "--callers=%s", k.callers) < 0) {
 		keeper_log(LOG_ERR, "upgrade: out of memory");
 		goto out;
 	}
-	argv[n++] = k.keeper_path;
-	for (int i = 1; i < argc; i++)
-		if (!resume_arg(k.argv[i]))
-			argv[n++] = k.argv[i];
+	for (int i = 0; i < argc; i++)
+		if (!resume_arg(k.args[i]))
+			args[n++] = k.args[i];
 	snprintf(resume, sizeof(resume), "--resume=%d,%u,%u,%u,%u,%lld",
 		 (int)k.cur.pid, k.gen, k.restarts, k.quick, k.max_write,
 		 k.cur.ready_ms);
-	argv[n++] = resume;
-	argv[n++] = reason;
-	argv[n++] = version;
-	argv[n++] = callers;
-	execv(k.keeper_path, argv);
+	args[n++] = resume;
+	args[n++] = reason;
+	args[n++] = version;
+	args[n++] = callers;
+	fd = rcfs_keeper_args_write(args);
+	if (fd < 0) {
+		errno = -fd;
+	} else {
+		snprintf(env, sizeof(env), "%d", fd);
+		setenv(RCFS_KEEPER_ENV, env, 1);
+		execv(k.keeper_path, k.argv);
+		unsetenv(RCFS_KEEPER_ENV);
+		close(fd);
+	}
 	keeper_log(LOG_ERR, "upgrade: cannot run %s: %s (going on as before)",
 		   k.keeper_path, strerror(errno));
 out:
 	free(reason);
 	free(version);
 	free(callers);
-	free(argv);
+	free(args);
 }
 
 void backoff_answer(void)

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -441,11 +442,14 @@ int main(int argc, char **argv)
 	sigset_t set;
 	int r;
 
-	if (parse_args(argc, argv) < 0) {
+	(void)argc;
+	if (parse_args(argv) < 0) {
 		fprintf(stderr, "resolvconffs: %s is for the daemon's own use\n",
 			RCFS_KEEPER_NAME);
 		return 2;
 	}
+	/* the daemon's name, as its command line is the daemon's */
+	prctl(PR_SET_NAME, "resolvconffs");
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGTERM);

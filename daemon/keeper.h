@@ -18,6 +18,23 @@
 
 #define RCFS_KEEPER_NAME	"resolvconffs-keeper"
 
+/*
+ * The keeper runs with the daemon's own command line (what ps(1) shows
+ * and an administrator typed) and name; its own arguments ("--fuse=N",
+ * ...) are NUL-terminated strings in a memfd whose descriptor is in
+ * this environment variable.
+ */
+#define RCFS_KEEPER_ENV		"RESOLVCONFFS_KEEPER_FD"
+
+/* daemon/keeper-args.c */
+/* ARGV (NULL-terminated) into a new memfd, kept across exec.  Returns
+ * its descriptor, or -errno. */
+int rcfs_keeper_args_write(char *const *argv);
+/* The arguments in the memfd named by RCFS_KEEPER_ENV, which is removed
+ * from the environment and closed.  Returns the count, with a malloc'd
+ * NULL-terminated vector in *RET_ARGV, or -errno. */
+int rcfs_keeper_args_read(char ***ret_argv);
+
 /* argv[1] of a server; argv[2] the start's options (main's), argv[3]
  * the keeper's (below).  Both are comma lists of key or key=value. */
 #define RCFS_SERVE_ARG		"--serve"

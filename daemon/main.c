@@ -42,7 +42,7 @@ int main(int argc, char **argv)
 	static struct rcfs_daemon d;
 	struct rcfs_options o = { .s = &d.settings };
 	int fuse_fd = -1, ready_pipe = -1;
-	char dev[32] = "";
+	char dev[32] = "", **cmdline;
 
 	if (argc > 1 && !strcmp(argv[1], RCFS_SERVE_ARG))
 		return rcfs_serve_main(argc, argv);
@@ -50,6 +50,13 @@ int main(int argc, char **argv)
 		warnx_("out of memory");
 		return EXIT_FAILURE;
 	}
+	/* as given: getopt reorders argv, and the keeper shows it */
+	cmdline = calloc((size_t)argc + 1, sizeof(*cmdline));
+	if (!cmdline) {
+		warnx_("out of memory");
+		return EXIT_FAILURE;
+	}
+	memcpy(cmdline, argv, (size_t)argc * sizeof(*argv));
 	o.threads = rcfs_threads_default();
 	rcfs_parse_args(&o, argc, argv);
 	d.verbose = o.verbose;
@@ -64,7 +71,7 @@ int main(int argc, char **argv)
 	if (rcfs_do_mount(&d, &o, fuse_fd) < 0)
 		goto out;
 	if (rcfs_our_mount_dev(d.settings.mountpoint, dev, sizeof(dev)))
-		rcfs_handover(&d, &o, fuse_fd, dev, ready_pipe);
+		rcfs_handover(&d, &o, fuse_fd, dev, ready_pipe, cmdline);
 	else
 		warnx_("cannot find the mount on \"%s\"", d.settings.mountpoint);
 	/* here only if the keeper could not take over */

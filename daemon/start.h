@@ -44,8 +44,9 @@ void rcfs_detach_report(int *pipe_fd, char status);
 
 /* daemon/handover.c: with the mount live on FUSE_FD (device DEV), read
  * the kernel's FUSE_INIT and become the keeper, which starts the first
- * server.  Returns only if that fails (printed). */
+ * server, keeping the command line ARGV.  Returns only if that fails
+ * (printed). */
 int rcfs_handover(const struct rcfs_daemon *d, const struct rcfs_options *o,
-		  int fuse_fd, const char *dev, int ready_pipe);
+		  int fuse_fd, const char *dev, int ready_pipe, char **argv);
 
 #endif
