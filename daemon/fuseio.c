@@ -34,16 +34,31 @@ static struct {
 } io = { .init_fd = -1 };
 
 /*
- * Handle ids: the server's number in the high 32 bits, whether the file
- * was opened for writing in bit 31, a slot in the rest.  Slots live in
- * chunks that are never freed, so a lookup needs no lock.
+ * Handle ids, as the kernel sees them: the server's number (24 bits),
+ * whether the file was opened for writing (1), a slot (20) and how many
+ * times the slot was used before (19).  An id is never given twice
+ * while two servers run side by side: a server that opened a reader's
+ * file again for a handle of another (adopt()) may keep that id after
+ * the other server freed it, and must not find it on another file.
+ * Slots live in chunks that are never freed, so a lookup needs no lock:
+ * it reads the id, the handle, and the id again.
  */
-#define ID_WRITABLE	(1ULL << 31)
-#define SLOT_MASK	(ID_WRITABLE - 1)
+#define GEN_SHIFT	40
+#define GEN_MASK	0xffffffULL
+#define ID_WRITABLE	(1ULL << 39)
+#define SLOT_SHIFT	19
+#define SLOT_BITS	20
+#define USE_MASK	((1ULL << SLOT_SHIFT) - 1)
 #define CHUNK_SLOTS	1024
-#define CHUNKS		1024
+#define CHUNKS		((1U << SLOT_BITS) / CHUNK_SLOTS)
 
-static uintptr_t *chunks[CHUNKS];
+struct slot {
+	uint64_t id;		/* 0: free */
+	uintptr_t fh;
+	uint32_t uses;
+};
+
+static struct slot *chunks[CHUNKS];
 static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint32_t *free_slots;
 static size_t n_free, cap_free;
@@ -57,35 +72,46 @@ static struct adopted {
 } *adopted;
 static size_t n_adopted;
 
+static uint64_t gen_of(uint64_t id)
+{
+	return id >> GEN_SHIFT & GEN_MASK;
+}
+
+static struct slot *slot_at(uint32_t n)
+{
+	struct slot *chunk = __atomic_load_n(&chunks[n / CHUNK_SLOTS],
+					     __ATOMIC_ACQUIRE);
+
+	return chunk ? &chunk[n % CHUNK_SLOTS] : NULL;
+}
+
 static int slot_alloc(uintptr_t fh, bool writable, uint64_t *ret_id)
 {
-	uintptr_t *chunk;
-	uint32_t slot;
+	struct slot *chunk, *e;
+	uint32_t n;
 	int r = -ENOMEM;
 
 	pthread_mutex_lock(&slots_lock);
 	if (n_free) {
-		slot = free_slots[--n_free];
+		n = free_slots[--n_free];
 	} else if (next_slot < CHUNK_SLOTS * CHUNKS) {
-		slot = next_slot;
+		n = next_slot;
+		if (!chunks[n / CHUNK_SLOTS]) {
+			chunk = calloc(CHUNK_SLOTS, sizeof(*chunk));
+			if (!chunk)
+				goto out;
+			__atomic_store_n(&chunks[n / CHUNK_SLOTS], chunk,
+					 __ATOMIC_RELEASE);
+		}
+		next_slot++;
 	} else {
 		goto out;
 	}
-	chunk = chunks[slot / CHUNK_SLOTS];
-	if (!chunk) {
-		chunk = calloc(CHUNK_SLOTS, sizeof(*chunk));
-		if (!chunk) {
-			if (slot != next_slot)
-				n_free++;
-			goto out;
-		}
-		__atomic_store_n(&chunks[slot / CHUNK_SLOTS], chunk,
-				 __ATOMIC_RELEASE);
-	}
-	if (slot == next_slot)
-		next_slot++;
-	__atomic_store_n(&chunk[slot % CHUNK_SLOTS], fh, __ATOMIC_RELEASE);
-	*ret_id = (uint64_t)io.gen << 32 | (writable ? ID_WRITABLE : 0) | slot;
+	e = slot_at(n);
+	*ret_id = (uint64_t)io.gen << GEN_SHIFT | (writable ? ID_WRITABLE : 0) |
+		  (uint64_t)n << SLOT_SHIFT | (e->uses++ & USE_MASK);
+	__atomic_store_n(&e->fh, fh, __ATOMIC_RELEASE);
+	__atomic_store_n(&e->id, *ret_id, __ATOMIC_RELEASE);
 	r = 0;
 out:
 	pthread_mutex_unlock(&slots_lock);
@@ -94,23 +120,27 @@ out:
 
 static uintptr_t slot_get(uint64_t id)
 {
-	uint32_t slot = (uint32_t)(id & SLOT_MASK);
-	uintptr_t *chunk;
+	struct slot *e = slot_at((uint32_t)(id >> SLOT_SHIFT) &
+				 ((1U << SLOT_BITS) - 1));
+	uintptr_t fh;
 
-	if (slot >= CHUNK_SLOTS * CHUNKS)
+	if (!e || __atomic_load_n(&e->id, __ATOMIC_ACQUIRE) != id)
 		return 0;
-	chunk = __atomic_load_n(&chunks[slot / CHUNK_SLOTS], __ATOMIC_ACQUIRE);
-	return chunk ? __atomic_load_n(&chunk[slot % CHUNK_SLOTS],
-				       __ATOMIC_ACQUIRE) : 0;
+	fh = __atomic_load_n(&e->fh, __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&e->id, __ATOMIC_ACQUIRE) == id ? fh : 0;
 }
 
 void rcfs_io_slot_free(uint64_t id)
 {
-	uint32_t slot = (uint32_t)(id & SLOT_MASK), *v;
+	uint32_t n = (uint32_t)(id >> SLOT_SHIFT) & ((1U << SLOT_BITS) - 1);
+	struct slot *e = slot_at(n);
+	uint32_t *v;
 
 	pthread_mutex_lock(&slots_lock);
-	__atomic_store_n(&chunks[slot / CHUNK_SLOTS][slot % CHUNK_SLOTS], 0,
-			 __ATOMIC_RELEASE);
+	if (!e || e->id != id)
+		goto out;
+	__atomic_store_n(&e->id, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&e->fh, 0, __ATOMIC_RELEASE);
 	if (n_free == cap_free) {
 		v = realloc(free_slots, (cap_free ? cap_free * 2 : 64) *
 			    sizeof(*v));
@@ -119,7 +149,7 @@ void rcfs_io_slot_free(uint64_t id)
 		free_slots = v;
 		cap_free = cap_free ? cap_free * 2 : 64;
 	}
-	free_slots[n_free++] = slot;
+	free_slots[n_free++] = n;
 out:
 	pthread_mutex_unlock(&slots_lock);
 }
@@ -131,7 +161,9 @@ int rcfs_io_attach(struct fuse_session *se, int fd, unsigned int gen)
 		.read = rcfs_io_read,
 	};
 
-	io.gen = gen;
+	io.gen = (unsigned int)(gen & GEN_MASK);
+	if (!io.gen)
+		return -EINVAL;
 	return fuse_session_custom_io(se, &ops, fd);
 }
 
@@ -464,7 +496,7 @@ int rcfs_io_request(struct fuse_session *se, void *buf, size_t len)
 	}
 	if (!fh || (flag && !(*flags & flag)))
 		return 1;
-	if (*fh >> 32 != io.gen)
+	if (gen_of(*fh) != io.gen)
 		return foreign(se, in, fh, flags, flag);
 	h = slot_get(*fh);
 	if (!h)

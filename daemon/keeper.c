@@ -62,14 +62,17 @@ static void server_clear(struct server *s)
 static int spawn(struct server *s, const char *start)
 {
 	char opts[160];
+	unsigned int gen;
 	sigset_t none;
 	int sv[2];
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return -errno;
+	/* 24 bits in file handle ids (fuseio.c), never 0 */
+	gen = k.gen % 0xffffff + 1;
 	snprintf(opts, sizeof(opts), "%s=%u,%s=%d,%s=%s,%s=%s", RCFS_SERVE_GEN,
-		 k.gen + 1, RCFS_SERVE_STATUS, sv[1], RCFS_SERVE_READ,
+		 gen, RCFS_SERVE_STATUS, sv[1], RCFS_SERVE_READ,
 		 k.resend ? "shared" : "clone", RCFS_SERVE_START, start);
 	pid = fork();
 	if (pid < 0) {
@@ -95,7 +98,7 @@ static int spawn(struct server *s, const char *start)
 	close(sv[1]);
 	server_clear(s);
 	s->pid = pid;
-	s->gen = ++k.gen;
+	s->gen = k.gen = gen;
 	s->status_fd = sv[0];
 	s->started_ms = now_ms();
 	return 0;
@@ -208,7 +211,10 @@ static void restart(const struct server *dead, int status)
 		resend();
 	k.restarts++;
 	if (quick) {
-		delay = RCFS_BACKOFF_MIN_MS << (k.quick < 10 ? k.quick : 10);
+		/* the first in a row is started again at once */
+		if (k.quick)
+			delay = RCFS_BACKOFF_MIN_MS <<
+				(k.quick - 1 < 10 ? k.quick - 1 : 10);
 		if (delay > RCFS_BACKOFF_MAX_MS)
 			delay = RCFS_BACKOFF_MAX_MS;
 		k.quick++;

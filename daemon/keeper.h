@@ -55,8 +55,9 @@ int rcfs_keeper_args_read(char ***ret_argv);
 /* A start that is not ready by then failed. */
 #define RCFS_START_TIMEOUT_MS	10000
 /* A server that dies sooner than this after it became ready (or before
- * it did) died "at once": the next start waits, twice longer each time
- * from RCFS_BACKOFF_MIN_MS to RCFS_BACKOFF_MAX_MS, and meanwhile the
+ * it did) died "at once".  The first such death in a row is restarted at
+ * once; after each further one the next start waits, twice longer each
+ * time from RCFS_BACKOFF_MIN_MS to RCFS_BACKOFF_MAX_MS, and meanwhile the
  * keeper answers requests with EIO. */
 #define RCFS_QUICK_DEATH_MS	1000
 #define RCFS_BACKOFF_MIN_MS	100
