@@ -362,3 +362,27 @@ exe_is() {
 	rcfs_wait_gone "$RCFS_DAEMON_PID" 10
 	rcfs_wait_gone "$pid" 10
 }
+
+@test "the package's postinst upgrades every running daemon after an upgrade, and signals nothing else" {
+	local sleeper deadline
+	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
+	# a state file of something else, which must not get SIGUSR2
+	sleep 600 &
+	sleeper=$!
+	rcfs_track_pid "$sleeper"
+	printf 'pid=%d\nreexec=SIGUSR2\n' "$sleeper" > /run/resolvconffs/0:9999
+	run sh "$RCFS_SRC/debian/resolvconffs.postinst" configure 0.0.1
+	assert_success
+	deadline=$((SECONDS + 20))
+	until [ "$(rcfs_state "$MP" restart_reason)" = upgrade ]; do
+		[ $SECONDS -lt $deadline ] || fail "no upgrade"
+		sleep 0.05
+	done
+	kill -0 "$sleeper"
+	rm /run/resolvconffs/0:9999
+	both_read_right
+	# a first install signals nobody
+	run sh "$RCFS_SRC/debian/resolvconffs.postinst" configure
+	assert_success
+	assert_equal "$(rcfs_state "$MP" restarts)" 1
+}
