@@ -124,7 +124,9 @@ dpid=$DPID
 out=$(nsenter --net="/run/netns/$first" -- bash -c "$asker" _ "$mp" 100)
 echo "first $out"
 tid=${out%% *}
-readlink /proc/$dpid/fd/* | grep -qx "/proc/$tid/ns/net" && echo "held $tid"
+# the serving process: the daemon's (the keeper's) child
+srv=$(pgrep -P "$dpid")
+readlink /proc/$srv/fd/* | grep -qx "/proc/$tid/ns/net" && echo "held $tid"
 for ((try = 0; try < 20; try++)); do
 	echo $((tid - 1)) > /proc/sys/kernel/ns_last_pid
 	# "&" forks once and execs: the new process takes the id
