@@ -31,12 +31,17 @@ ssize_t rcfs_io_writev(int fd, struct iovec *iov, int count, void *userdata);
 ssize_t rcfs_io_read(int fd, void *buf, size_t len, void *userdata);
 
 /*
- * Before SE serves request BUF (LEN bytes, modified): note it for the
+ * daemon/handles.c: before SE serves request BUF (LEN bytes, modified): note it for the
  * reply path and turn a handle id into our handle.  Returns 1 to serve
  * it, 0 to answer it with success, or -errno to answer it with that.
  */
 int rcfs_io_request(struct fuse_session *se, void *buf, size_t len);
 
+/* daemon/handles.c */
+/* This server's number, in every id it gives.  Returns 0 or -EINVAL. */
+int rcfs_io_gen_set(unsigned int gen);
+/* An id for handle FH, opened for writing or not.  Returns 0 or -ENOMEM. */
+int rcfs_io_slot_new(uintptr_t fh, bool writable, uint64_t *ret_id);
 /* After a FUSE_RELEASE of ours was served (rcfs_io_tl.release_id). */
 void rcfs_io_slot_free(uint64_t id);
 

@@ -256,8 +256,18 @@ static void say_ready(const struct rcfs_daemon *d, const struct serve_opts *o,
 		     "max_write=%u\n", PACKAGE_VERSION, d->tap ? "bpf" : "proc",
 		     max_write);
 	if (o->status_fd >= 0) {
+		struct pollfd p = { .fd = o->status_fd, .events = POLLIN };
+		char ack;
+
 		if (write(o->status_fd, line, (size_t)n) != n)
 			log_msg(LOG_WARNING, "cannot tell the keeper: %s",
+				strerror(errno));
+		/* the keeper publishes the state, then answers: netnsctl
+		 * finds it as soon as the mount serves */
+		else if (o->start == START_FIRST &&
+			 poll(&p, 1, RCFS_START_TIMEOUT_MS) == 1 &&
+			 read(o->status_fd, &ack, 1) < 0)
+			log_msg(LOG_WARNING, "no word from the keeper: %s",
 				strerror(errno));
 		close(o->status_fd);
 	}
@@ -377,6 +387,7 @@ int rcfs_serve_main(int argc, char **argv)
 	se = session_start(&d, &o, &max_write);
 	if (!se || prepare(&d, &o) < 0)
 		goto out;
+	say_ready(&d, &o, max_write);
 	r = rcfs_workers_start(se, o.threads, o.clone_fd,
 			       (max_write > 8192 ? max_write : 8192) +
 			       RCFS_FUSE_HEADER_ROOM, done_fd, &w);
@@ -384,7 +395,6 @@ int rcfs_serve_main(int argc, char **argv)
 		log_msg(LOG_ERR, "cannot start threads: %s", strerror(-r));
 		goto out;
 	}
-	say_ready(&d, &o, max_write);
 	wait_for_end(&d, sig_fd, done_fd);
 	status = EXIT_SUCCESS;
 	rcfs_workers_stop(w);
