@@ -133,7 +133,7 @@ int rcfs_handover(const struct rcfs_daemon *d, const struct rcfs_options *o,
 	    asprintf(&a_keeper, "--keeper=%s", keeper) < 0 ||
 	    asprintf(&a_opts, "--serve-opts=%s", opts) < 0) {
 		warnx_("out of memory");
-		return -1;
+		goto out;
 	}
 	{
 		char *args[] = {
@@ -145,10 +145,11 @@ int rcfs_handover(const struct rcfs_daemon *d, const struct rcfs_options *o,
 		char env[16];
 		int fd = rcfs_keeper_args_write(args);
 
-		free(buf);
-		if (fd < 0)
-			return rcfs_fail("cannot hand over the mount of",
-					 d->settings.mountpoint, -fd);
+		if (fd < 0) {
+			rcfs_fail("cannot hand over the mount of",
+				  d->settings.mountpoint, -fd);
+			goto out;
+		}
 		snprintf(env, sizeof(env), "%d", fd);
 		setenv(RCFS_KEEPER_ENV, env, 1);
 		keep(fuse_fd);
@@ -156,6 +157,15 @@ int rcfs_handover(const struct rcfs_daemon *d, const struct rcfs_options *o,
 		keep(d->host_fd);
 		keep(ready_pipe);
 		execv(keeper, argv);
+		rcfs_fail("cannot run", keeper, errno);
+		close(fd);
 	}
-	return rcfs_fail("cannot run", keeper, errno);
+out:
+	free(buf);
+	free(a_mp);
+	free(a_server);
+	free(a_keeper);
+	free(a_opts);
+	close(state_fd);
+	return -1;
 }

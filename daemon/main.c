@@ -39,22 +39,18 @@ static int check_map(struct rcfs_daemon *d)
 
 int main(int argc, char **argv)
 {
-	static struct rcfs_daemon d;
+	static struct rcfs_daemon d = { .host_fd = -1 };
 	struct rcfs_options o = { .s = &d.settings };
 	int fuse_fd = -1, ready_pipe = -1;
 	char dev[32] = "", **cmdline;
 
 	if (argc > 1 && !strcmp(argv[1], RCFS_SERVE_ARG))
 		return rcfs_serve_main(argc, argv);
-	if (rcfs_settings_init(&d.settings) < 0) {
-		warnx_("out of memory");
-		return EXIT_FAILURE;
-	}
 	/* as given: getopt reorders argv, and the keeper shows it */
 	cmdline = calloc((size_t)argc + 1, sizeof(*cmdline));
-	if (!cmdline) {
+	if (!cmdline || rcfs_settings_init(&d.settings) < 0) {
 		warnx_("out of memory");
-		return EXIT_FAILURE;
+		goto out;
 	}
 	memcpy(cmdline, argv, (size_t)argc * sizeof(*argv));
 	o.threads = rcfs_threads_default();
@@ -64,9 +60,9 @@ int main(int argc, char **argv)
 
 	if (rcfs_check_setup(&d, argv[optind], argv[optind + 1], &fuse_fd) < 0 ||
 	    check_map(&d) < 0)
-		return EXIT_FAILURE;
+		goto out;
 	if (o.detach && rcfs_detach_start(&ready_pipe) < 0)
-		return EXIT_FAILURE;
+		goto out;
 	rcfs_check_default(&d);
 	if (rcfs_do_mount(&d, &o, fuse_fd) < 0)
 		goto out;
@@ -78,5 +74,13 @@ int main(int argc, char **argv)
 	umount2(d.settings.mountpoint, UMOUNT_NOFOLLOW | MNT_DETACH);
 out:
 	rcfs_detach_report(&ready_pipe, (char)EXIT_FAILURE);
+	if (fuse_fd >= 0)
+		close(fuse_fd);
+	if (d.host_fd >= 0)
+		close(d.host_fd);
+	free(d.host_path);
+	rcfs_options_free(&o);
+	rcfs_settings_free(&d.settings);
+	free(cmdline);
 	return EXIT_FAILURE;
 }
