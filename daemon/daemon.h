@@ -24,7 +24,9 @@ struct rcfs_daemon {
 	struct rcfs_settings settings;
 	struct rcfs_map map;
 	enum rcfs_host_kind host_kind;
-	/* RCFS_HOST_ORIGINAL: opened before mounting */
+	/* RCFS_HOST_ORIGINAL: opened before mounting (a server inherits
+	 * it from the keeper), and read and rewritten through HOST */
+	int host_fd;
 	struct rcfs_host_file host;
 	char *host_path;	/* RCFS_HOST_SYMLINK / RCFS_HOST_FILE */
 	int verbose;

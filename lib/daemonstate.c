@@ -5,12 +5,14 @@
  * says the rest.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "daemonstate.h"
 #include "mounts.h"
@@ -23,10 +25,19 @@ static int dup_str(char **dst, const char *value)
 	return *dst ? 0 : -ENOMEM;
 }
 
+/* KEY=... at the start of LINE: the value, or NULL. */
+static const char *value_of(const char *line, const char *key)
+{
+	size_t n = strlen(key);
+
+	return !strncmp(line, key, n) && line[n] == '=' ? line + n + 1 : NULL;
+}
+
 /* The extra keys the daemon adds after rcfs_settings_write()'s. */
 static int read_extra(struct rcfs_daemon_info *d, FILE *f)
 {
 	char *line = NULL;
+	const char *v;
 	size_t cap = 0;
 	ssize_t n;
 	int r = 0;
@@ -34,34 +45,46 @@ static int read_extra(struct rcfs_daemon_info *d, FILE *f)
 	while (r == 0 && (n = getline(&line, &cap, f)) > 0) {
 		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';
-		if (!strncmp(line, "pid=", 4))
-			d->pid = (pid_t)atoi(line + 4);
-		else if (!strncmp(line, "host_source=", 12))
-			r = dup_str(&d->host_source, line + 12);
-		else if (!strncmp(line, "host_kind=", 10))
-			r = dup_str(&d->host_kind, line + 10);
-		else if (!strncmp(line, "callers=", 8))
-			r = dup_str(&d->callers, line + 8);
+		if ((v = value_of(line, RCFS_STATE_PID)))
+			d->pid = (pid_t)atoi(v);
+		else if ((v = value_of(line, RCFS_STATE_HOST_SOURCE)))
+			r = dup_str(&d->host_source, v);
+		else if ((v = value_of(line, RCFS_STATE_HOST_KIND)))
+			r = dup_str(&d->host_kind, v);
+		else if ((v = value_of(line, RCFS_STATE_CALLERS)))
+			r = dup_str(&d->callers, v);
+		else if ((v = value_of(line, RCFS_STATE_SERVER)))
+			d->server = (pid_t)atoi(v);
+		else if ((v = value_of(line, RCFS_STATE_RESTARTS)))
+			d->restarts = (unsigned int)strtoul(v, NULL, 10);
+		else if ((v = value_of(line, RCFS_STATE_REASON)))
+			r = dup_str(&d->restart_reason, v);
+		else if ((v = value_of(line, RCFS_STATE_VERSION)))
+			r = dup_str(&d->version, v);
+		else if ((v = value_of(line, RCFS_STATE_BINARY)))
+			r = dup_str(&d->binary, v);
 	}
 	free(line);
 	return r;
 }
 
-int rcfs_daemon_read_state(struct rcfs_daemon_info *d, const char *path)
+static void info_free(struct rcfs_daemon_info *i)
 {
-	struct stat st;
-	FILE *f;
+	free(i->mountpoint);
+	free(i->source);
+	free(i->host_source);
+	free(i->host_kind);
+	free(i->callers);
+	free(i->restart_reason);
+	free(i->version);
+	free(i->binary);
+	rcfs_settings_free(&i->settings);
+}
+
+static int read_state(struct rcfs_daemon_info *d, FILE *f)
+{
 	int r;
 
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	/* settings root acts on: written by root alone */
-	if (fstat(fileno(f), &st) < 0 || st.st_uid != 0 ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH)) || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		return -EPERM;
-	}
 	r = rcfs_settings_read(&d->settings, f);
 	if (r == 0) {
 		rewind(f);
@@ -73,20 +96,49 @@ int rcfs_daemon_read_state(struct rcfs_daemon_info *d, const char *path)
 	return r;
 }
 
+int rcfs_daemon_read_state(struct rcfs_daemon_info *d, const char *path)
+{
+	FILE *f = fopen(path, "re");
+	struct stat st;
+
+	if (!f)
+		return -errno;
+	/* settings root acts on: written by root alone */
+	if (fstat(fileno(f), &st) < 0 || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return -EPERM;
+	}
+	return read_state(d, f);
+}
+
+int rcfs_daemon_read_state_fd(struct rcfs_daemon_info *d, int fd)
+{
+	int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	FILE *f;
+
+	if (copy < 0)
+		return -errno;
+	f = lseek(copy, 0, SEEK_SET) == 0 ? fdopen(copy, "r") : NULL;
+	if (!f) {
+		int e = errno;
+
+		close(copy);
+		return -e;
+	}
+	return read_state(d, f);
+}
+
+void rcfs_daemon_info_free(struct rcfs_daemon_info *i)
+{
+	info_free(i);
+}
+
 struct find_ctx {
 	struct rcfs_daemons *d;
 	const char *state_dir;
 };
 
-static void info_free(struct rcfs_daemon_info *i)
-{
-	free(i->mountpoint);
-	free(i->source);
-	free(i->host_source);
-	free(i->host_kind);
-	free(i->callers);
-	rcfs_settings_free(&i->settings);
-}
 
 /* Whether the super options say root mounted it: the daemon mounts with
  * user_id=0; fusermount writes the mounting user's. */

@@ -242,6 +242,14 @@ rcfs_daemon_pid() {
 	rcfs_state "$1" pid
 }
 
+# rcfs_server_pid MOUNTPOINT: the PID of the process serving MOUNTPOINT's
+# requests (the daemon's PID is its keeper's), once one serves
+rcfs_server_pid() {
+	local pid
+	pid=$(rcfs_state "$1" server) || return 1
+	[ -n "$pid" ] && [ "$pid" != 0 ] && echo "$pid"
+}
+
 # ---- reliability: load, faults, hostile input ---------------------------
 RCFS_STRESS_BIN=$RCFS_BUILD/tests/helpers/rcfs-stress
 

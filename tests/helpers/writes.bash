@@ -39,9 +39,9 @@ wait_for_file() {
 # files then
 daemon_settled() {
 	local deadline=$((SECONDS + 10))
-	until [ "$(rcfs_proc_fds "$RCFS_DAEMON_PID")" -le "$1" ]; do
+	until [ "$(rcfs_proc_fds "$(rcfs_server_pid "$MP")")" -le "$1" ]; do
 		[ $SECONDS -lt $deadline ] || {
-			echo "the daemon still holds $(rcfs_proc_fds "$RCFS_DAEMON_PID") descriptors, not $1" >&2
+			echo "the daemon still holds $(rcfs_proc_fds "$(rcfs_server_pid "$MP")") descriptors, not $1" >&2
 			return 1
 		}
 		sleep 0.02

@@ -25,8 +25,9 @@ installed() {
 
 @test "make install puts binaries, man pages and completions where they are looked for" {
 	install_tree
-	local sbin helper man bash zsh fish
+	local sbin helper man bash zsh fish keeper
 	sbin=$(make_var sbindir)
+	keeper=$(make_var pkglibexecdir)
 	helper=$(make_var mounthelperdir)
 	man=$(make_var man8dir)
 	bash=$(make_var BASH_COMPLETION_DIR)
@@ -39,6 +40,7 @@ installed() {
 	assert_output "$(printf '%s\n' \
 		"${sbin#/}/netnsctl" \
 		"${sbin#/}/resolvconffs" \
+		"${keeper#/}/resolvconffs-keeper" \
 		"${helper#/}/mount.resolvconffs" \
 		"${man#/}/mount.resolvconffs.8" \
 		"${man#/}/netnsctl.8" \
@@ -54,6 +56,9 @@ installed() {
 	assert_file_executable "$ROOT$helper/mount.resolvconffs"
 	assert_file_executable "$ROOT$sbin/resolvconffs"
 	assert_file_executable "$ROOT$sbin/netnsctl"
+	# the daemon's keeper, where the installed daemon looks for it
+	assert_equal "$keeper" /usr/libexec/resolvconffs
+	assert_file_executable "$ROOT$keeper/resolvconffs-keeper"
 	# bash-completion loads mount.resolvconffs's completion by its name
 	assert_equal "$(readlink "$ROOT$bash/mount.resolvconffs")" resolvconffs
 }

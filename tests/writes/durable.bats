@@ -17,7 +17,9 @@ local_setup() {
 # $RCFS_TMP/strace.out (descriptors shown with their paths, -y); returns
 # once strace has attached to every thread
 trace_fsyncs() {
-	strace -f -y -qq -e trace=fsync,fdatasync -p "$RCFS_DAEMON_PID" \
+	local server
+	server=$(rcfs_server_pid "$MP") || return 1
+	strace -f -y -qq -e trace=fsync,fdatasync -p "$server" \
 		-o "$RCFS_TMP/strace.out" 2> "$RCFS_TMP/strace.err" 3>&- &
 	STRACE=$!
 	rcfs_track_pid "$STRACE"
@@ -26,7 +28,7 @@ trace_fsyncs() {
 	local deadline=$((SECONDS + 10)) t all
 	while :; do
 		all=1
-		for t in /proc/"$RCFS_DAEMON_PID"/task/*; do
+		for t in /proc/"$server"/task/*; do
 			[ "$(awk '/^TracerPid:/ { print $2 }' "$t/status")" = "$STRACE" ] || all=
 		done
 		[ -n "$all" ] && break

@@ -29,7 +29,7 @@ local_teardown() {
 @test "a commit that failed at the writer's close is not published when a child closes the last copy" {
 	local base
 	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
-	base=$(rcfs_proc_fds "$RCFS_DAEMON_PID")
+	base=$(rcfs_proc_fds "$(rcfs_server_pid "$MP")")
 	# the writer: open, write, start a child that keeps the descriptor,
 	# wait for the fault, close
 	in_ns "$NS" "$RCFS_FDOPS" open:wt:"$MP" write:'nameserver 10.164.0.9' \

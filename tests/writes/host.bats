@@ -61,7 +61,7 @@ host_two_step() {
 @test "a host writer killed between its write and its close leaves the old content" {
 	local base
 	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
-	base=$(rcfs_proc_fds "$RCFS_DAEMON_PID")
+	base=$(rcfs_proc_fds "$(rcfs_server_pid "$MP")")
 	bash -c 'exec 3>"$1"; echo "nameserver 192.0.2.66" >&3; touch "$2"
 		exec sleep 3600' _ "$MP" "$RCFS_TMP/written" 3>&- &
 	local writer=$!

@@ -23,7 +23,7 @@ new_default() {
 @test "open('r+') and close without writing, in a namespace that sees the default, creates no file" {
 	local base
 	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
-	base=$(rcfs_proc_fds "$RCFS_DAEMON_PID")
+	base=$(rcfs_proc_fds "$(rcfs_server_pid "$MP")")
 	run in_ns "$NS" python3 -c 'import sys; open(sys.argv[1], "r+").close()' "$MP"
 	assert_success
 	# the last close reaches the daemon after close(2) returns
@@ -39,7 +39,7 @@ new_default() {
 	local base pid
 	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
 	pid=$(rcfs_anon_ns)
-	base=$(rcfs_proc_fds "$RCFS_DAEMON_PID")
+	base=$(rcfs_proc_fds "$(rcfs_server_pid "$MP")")
 	run nsenter --net="/proc/$pid/ns/net" python3 -c \
 		'import os, sys; os.close(os.open(sys.argv[1], os.O_WRONLY))' "$MP"
 	assert_success
@@ -57,7 +57,7 @@ new_default() {
 	touch -d '2001-02-03 04:05:06' "$BACKING/$OWN.conf"
 	before=$(stat -c '%i %s %Y' "$BACKING/$OWN.conf")
 	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
-	base=$(rcfs_proc_fds "$RCFS_DAEMON_PID")
+	base=$(rcfs_proc_fds "$(rcfs_server_pid "$MP")")
 	run in_ns "$OWN" python3 -c 'import sys; open(sys.argv[1], "r+").close()' "$MP"
 	assert_success
 	daemon_settled "$base"

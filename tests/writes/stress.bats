@@ -76,5 +76,5 @@ local_setup() {
 		run "$RCFS_STRESS_BIN" check "$n" "$BACKING/$n.conf"
 		assert_output ok
 	done
-	kill -0 "$RCFS_DAEMON_PID"
+	kill -0 "$RCFS_DAEMON_PID" && kill -0 "$(rcfs_server_pid "$MP")"
 }
