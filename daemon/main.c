@@ -24,6 +24,7 @@
 #include "attrcache.h"
 #include "backing.h"
 #include "ofcache.h"
+#include "notify.h"
 #include "nstap.h"
 #include "tids.h"
 #include "watch.h"
@@ -806,6 +807,7 @@ int main(int argc, char **argv)
 	tap_r = tap_attach(&d, tap_r, dev);
 	if (*dev)
 		publish_state(&d, dev);
+	rcfs_notify_ready(getpid());
 	detach_done(&ready_pipe, 0);
 	/* after detaching: mount(8) prints nothing on success */
 	if (tap_r != -ECANCELED)
