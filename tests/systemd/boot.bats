@@ -1,0 +1,224 @@
+#!/usr/bin/env bats
+# Under a real systemd: a Debian root with this build installed, booted
+# by systemd-nspawn, once with fstab lines of both types and once with
+# resolvconffs.service over systemd-resolved's symlink.  Slow (the root
+# is made by mmdebstrap from the Debian mirror, once per run).
+
+load ../helpers/common
+load boot
+
+setup_file() {
+	local why
+	if ! why=$(boot_nspawn_usable); then
+		export BOOT_SKIP=$why
+		return
+	fi
+	export BOOT_ROOT
+	BOOT_ROOT=$(mktemp -d "/tmp/rcfs-boot-$$-XXXXXX")
+	boot_build_root "$BOOT_ROOT/root"
+	export BOOT_SBIN BOOT_SYSCONF
+	# the state the root came in, for each test to start from
+	R=$BOOT_ROOT/root
+	cp -a "$R/etc/fstab" "$BOOT_ROOT/fstab"
+	printf '127.0.0.1\tlocalhost\n192.0.2.80\thost-only.example\n' > "$R/etc/hosts"
+	# one named namespace, made at boot like any service's
+	cat > "$R/etc/systemd/system/rcfs-netns-blue.service" <<'UNIT'
+[Unit]
+Description=The named network namespace blue
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/ip netns add blue
+ExecStop=/bin/ip netns delete blue
+UNIT
+	mkdir -p "$R/var/lib/resolvconffs" "$R/var/lib/rcfs-hosts"
+	printf 'nameserver 10.1.1.1\n# blue, own file\n' > "$R/var/lib/resolvconffs/blue.conf"
+	printf '10.1.1.2\tblue-only.example\n' > "$R/var/lib/rcfs-hosts/blue.conf"
+}
+
+teardown_file() {
+	[ -n "${BOOT_ROOT:-}" ] || return 0
+	# nothing may still be mounted in it (mmdebstrap cleans up after
+	# itself; a container's mounts die with it)
+	if ! grep -q " $BOOT_ROOT/" /proc/self/mountinfo; then
+		rm -rf "$BOOT_ROOT"
+	fi
+}
+
+local_setup() {
+	[ -z "${BOOT_SKIP:-}" ] || skip "$BOOT_SKIP"
+	R=$BOOT_ROOT/root
+}
+
+# probe_unit NAME REQUIREMENTS: a service in namespace blue that copies
+# what it sees in /etc/resolv.conf and /etc/hosts to /run/NAME.out
+probe_unit() {
+	cat > "$R/etc/systemd/system/$1.service" <<UNIT
+[Unit]
+Description=Reads its files from inside namespace blue
+Requires=rcfs-netns-blue.service
+After=rcfs-netns-blue.service
+$2
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+NetworkNamespacePath=/run/netns/blue
+ExecStart=/bin/sh -c 'cat /etc/resolv.conf /etc/hosts > /run/$1.out'
+[Install]
+WantedBy=multi-user.target
+UNIT
+	systemctl --root="$R" enable "$1.service" 2>/dev/null
+}
+
+# daemon_cmdlines: the command line of every resolvconffs process inside
+daemon_cmdlines() {
+	local pid
+	for pid in $(in_root pgrep -x resolvconffs); do
+		in_root cat "/proc/$pid/cmdline" | tr '\0' ' '
+		echo
+	done
+}
+
+@test "at boot, fstab lines of both types mount before local-fs.target, and a NetworkNamespacePath= unit reads its namespace's files" {
+	# the host: a plain /etc/resolv.conf, no DNS manager
+	systemctl --root="$R" mask systemd-resolved.service 2>/dev/null
+	rm -f "$R/etc/resolv.conf"
+	printf 'nameserver 192.0.2.1\n# the host, own file\n' > "$R/etc/resolv.conf"
+	cp "$R/etc/resolv.conf" "$R/etc/resolv.conf.orig"
+	cp "$R/etc/hosts" "$R/etc/hosts.orig"
+	# fuse.resolvconffs without detach, required by local-fs.target (no
+	# nofail): it used to hold the boot until systemd's timeout
+	{ cat "$BOOT_ROOT/fstab"
+	  printf '/var/lib/resolvconffs\t/etc/resolv.conf\tfuse.resolvconffs\tdefault=/etc/resolv.conf.orig\t0 0\n'
+	  printf '/var/lib/rcfs-hosts\t/etc/hosts\tresolvconffs\tdefault=/etc/hosts.orig,nofail,_netdev,x-systemd.foo,comment=x\t0 0\n'
+	} > "$R/etc/fstab"
+	probe_unit rcfs-probe 'RequiresMountsFor=/etc/resolv.conf /etc/hosts'
+
+	boot_start "$R"
+	echo "system: $BOOT_STATE"
+	[ "$BOOT_STATE" = running ] || boot_explain etc-resolv.conf.mount etc-hosts.mount
+	assert_equal "$BOOT_STATE" running
+
+	# what systemd-fstab-generator made of the lines
+	run in_root systemctl show -p Type -p Where -p What etc-resolv.conf.mount
+	assert_output "$(printf '%s\n' Where=/etc/resolv.conf \
+		What=/var/lib/resolvconffs Type=fuse.resolvconffs)"
+	run in_root systemctl is-active etc-resolv.conf.mount etc-hosts.mount \
+		rcfs-probe.service
+	assert_output "$(printf 'active\nactive\nactive')"
+	run in_root findmnt -n -o FSTYPE /etc/resolv.conf
+	assert_output fuse.resolvconffs
+	run in_root findmnt -n -o FSTYPE /etc/hosts
+	assert_output fuse.resolvconffs
+
+	# the unit in namespace blue, started at boot, read blue's files
+	run in_root cat /run/rcfs-probe.out
+	assert_output "$(cat "$R/var/lib/resolvconffs/blue.conf" "$R/var/lib/rcfs-hosts/blue.conf")"
+	# the host its own
+	run in_root cat /etc/resolv.conf /etc/hosts
+	assert_output "$(cat "$R/etc/resolv.conf.orig" "$R/etc/hosts.orig")"
+	# an anonymous namespace the defaults
+	run in_root unshare -n cat /etc/resolv.conf
+	assert_output "$(cat "$R/etc/resolv.conf.orig")"
+
+	# two daemons, none of fstab's own options on their command lines
+	run daemon_cmdlines
+	echo "$output"
+	assert_equal "${#lines[@]}" 2
+	refute_output --regexp 'nofail|_netdev|x-systemd|comment'
+
+	# stopping the units unmounts and ends the daemons
+	run in_root systemctl stop etc-resolv.conf.mount etc-hosts.mount
+	assert_success
+	run in_root findmnt -n /etc/resolv.conf
+	assert_output ''
+	run in_root pgrep -x resolvconffs
+	assert_output ''
+	run in_root cat /etc/resolv.conf
+	assert_output "$(cat "$R/etc/resolv.conf.orig")"
+
+	boot_stop
+}
+
+@test "resolvconffs.service over systemd-resolved's symlink: shipped disabled, active at boot, stop gives the symlink back" {
+	# systemd-resolved owns /etc/resolv.conf, with one real server
+	systemctl --root="$R" unmask systemd-resolved.service 2>/dev/null
+	rm -f "$R/etc/resolv.conf"
+	ln -s ../run/systemd/resolve/stub-resolv.conf "$R/etc/resolv.conf"
+	mkdir -p "$R/etc/systemd/resolved.conf.d"
+	printf '[Resolve]\nDNS=192.0.2.53\n' > "$R/etc/systemd/resolved.conf.d/rcfs-test.conf"
+	cp "$BOOT_ROOT/fstab" "$R/etc/fstab"
+	systemctl --root="$R" disable rcfs-probe.service 2>/dev/null
+	probe_unit rcfs-probe2 'Requires=resolvconffs.service
+After=resolvconffs.service'
+	# installed, its settings the shipped ones (systemd-resolved's
+	# default file), not enabled
+	assert_file_exists "$R$BOOT_SYSCONF/default/resolvconffs"
+	run systemctl --root="$R" is-enabled resolvconffs.service
+	assert_output disabled
+	systemctl --root="$R" enable resolvconffs.service 2>/dev/null
+
+	boot_start "$R"
+	echo "system: $BOOT_STATE"
+	[ "$BOOT_STATE" = running ] || boot_explain resolvconffs.service
+	assert_equal "$BOOT_STATE" running
+
+	run in_root systemd-analyze verify resolvconffs.service
+	assert_success
+	assert_output ''
+
+	run in_root systemctl is-active systemd-resolved.service \
+		resolvconffs.service rcfs-probe2.service
+	assert_output "$(printf 'active\nactive\nactive')"
+	# the service's main process is the daemon, which says so itself
+	local pid
+	pid=$(in_root systemctl show -P MainPID resolvconffs.service)
+	run in_root cat "/proc/$pid/comm"
+	assert_output resolvconffs
+	run in_root findmnt -n -o FSTYPE /etc/resolv.conf
+	assert_output fuse.resolvconffs
+	run in_root sh -c 'cat /run/resolvconffs/*'
+	assert_line host_kind=symlink
+	assert_line host_source=/run/systemd/resolve/stub-resolv.conf
+
+	# the host sees resolved's stub, namespace blue its own file (read
+	# by a unit started at boot), an anonymous one the real servers
+	run in_root cat /etc/resolv.conf
+	assert_output --partial 'nameserver 127.0.0.53'
+	run in_root cat /run/rcfs-probe2.out
+	assert_output "$(cat "$R/var/lib/resolvconffs/blue.conf" "$R/etc/hosts")"
+	run in_root unshare -n cat /etc/resolv.conf
+	assert_output "$(in_root cat /run/systemd/resolve/resolv.conf)"
+	assert_output --partial 'nameserver 192.0.2.53'
+	# the hardening leaves it able to write the namespace's file
+	in_root nsenter --net=/run/netns/blue sh -c \
+		'printf "nameserver 10.3.3.3\n" > /etc/resolv.conf'
+	assert_equal "$(cat "$R/var/lib/resolvconffs/blue.conf")" 'nameserver 10.3.3.3'
+
+	# reload: SIGHUP, the same daemon goes on
+	run in_root systemctl reload resolvconffs.service
+	assert_success
+	assert_equal "$(in_root systemctl show -P MainPID resolvconffs.service)" "$pid"
+	run in_root systemctl is-active resolvconffs.service
+	assert_output active
+
+	# stop: unmounted, the daemon gone, resolved's symlink as it was
+	run in_root systemctl stop resolvconffs.service
+	assert_success
+	run in_root readlink /etc/resolv.conf
+	assert_output ../run/systemd/resolve/stub-resolv.conf
+	run in_root findmnt -n /etc/resolv.conf
+	assert_output ''
+	run in_root pgrep -x resolvconffs
+	assert_output ''
+
+	# start returns once the mount is live: no waiting here
+	run in_root systemctl start resolvconffs.service
+	assert_success
+	run in_root unshare -n cat /etc/resolv.conf
+	assert_output --partial 'nameserver 192.0.2.53'
+	run in_root nsenter --net=/run/netns/blue cat /etc/resolv.conf
+	assert_output 'nameserver 10.3.3.3'
+
+	boot_stop
+}
