@@ -105,6 +105,8 @@ daemon_cmdlines() {
 		What=/var/lib/resolvconffs Type=fuse.resolvconffs)"
 	run in_root systemctl is-active etc-resolv.conf.mount etc-hosts.mount \
 		rcfs-probe.service
+	rcfs_figure "boot with fstab: system $BOOT_STATE;" \
+		"etc-resolv.conf.mount, etc-hosts.mount, rcfs-probe.service:" $output
 	assert_output "$(printf 'active\nactive\nactive')"
 	run in_root findmnt -n -o FSTYPE /etc/resolv.conf
 	assert_output fuse.resolvconffs
@@ -130,6 +132,8 @@ daemon_cmdlines() {
 	# stopping the units unmounts and ends the daemons
 	run in_root systemctl stop etc-resolv.conf.mount etc-hosts.mount
 	assert_success
+	rcfs_figure "after systemctl stop of both mounts:" \
+		"$(in_root systemctl is-active etc-resolv.conf.mount etc-hosts.mount | xargs)"
 	run in_root findmnt -n /etc/resolv.conf
 	assert_output ''
 	run in_root pgrep -x resolvconffs
@@ -164,11 +168,15 @@ After=resolvconffs.service'
 	assert_equal "$BOOT_STATE" running
 
 	run in_root systemd-analyze verify resolvconffs.service
+	rcfs_figure "systemd-analyze verify resolvconffs.service: status $status," \
+		"${#lines[@]} lines of output"
 	assert_success
 	assert_output ''
 
 	run in_root systemctl is-active systemd-resolved.service \
 		resolvconffs.service rcfs-probe2.service
+	rcfs_figure "boot with the service: system $BOOT_STATE;" \
+		"systemd-resolved, resolvconffs, rcfs-probe2:" $output
 	assert_output "$(printf 'active\nactive\nactive')"
 	# the service's main process is the daemon, which says so itself
 	local pid
@@ -206,6 +214,9 @@ After=resolvconffs.service'
 	run in_root systemctl stop resolvconffs.service
 	assert_success
 	run in_root readlink /etc/resolv.conf
+	rcfs_figure "after systemctl stop resolvconffs:" \
+		"$(in_root systemctl is-active resolvconffs.service)," \
+		"/etc/resolv.conf -> $output"
 	assert_output ../run/systemd/resolve/stub-resolv.conf
 	run in_root findmnt -n /etc/resolv.conf
 	assert_output ''
