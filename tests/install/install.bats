@@ -15,6 +15,12 @@ make_var() {
 		make -s --no-print-directory -C "$RCFS_BUILD" -f Makefile -f - prefix=/usr "print-$1"
 }
 
+# built_var NAME: a variable of the build's Makefile as configured
+built_var() {
+	printf 'print-%%:\n\t@echo $($*)\n' |
+		make -s --no-print-directory -C "$RCFS_BUILD" -f Makefile -f - "print-$1"
+}
+
 install_tree() {
 	make -s --no-print-directory -C "$RCFS_BUILD" install DESTDIR="$ROOT" prefix=/usr >/dev/null
 }
@@ -75,13 +81,15 @@ installed() {
 	install_tree
 	local unit sbin sysconf
 	unit=$ROOT$(make_var systemdsystemunitdir)/resolvconffs.service
-	sbin=$(make_var sbindir)
-	sysconf=$(make_var sysconfdir)
+	# the paths the unit was built with (make install's prefix= moves
+	# files, not what they say)
+	sbin=$(built_var sbindir)
+	sysconf=$(built_var sysconfdir)
 	assert_file_contains "$unit" "^ExecStart=$sbin/resolvconffs \\\$OPTIONS \\\${BACKING_DIR} \\\${MOUNTPOINT}\$"
 	assert_file_contains "$unit" "^EnvironmentFile=-$sysconf/default/resolvconffs\$"
 	# every setting the unit reads is in the settings file, and the
 	# settings file sets nothing the unit does not read
-	run sed -n 's/^\([A-Z_]*\)=.*/\1/p' "$ROOT$sysconf/default/resolvconffs"
+	run sed -n 's/^\([A-Z_]*\)=.*/\1/p' "$ROOT$(make_var sysconfdir)/default/resolvconffs"
 	assert_output "$(printf '%s\n' BACKING_DIR MOUNTPOINT OPTIONS)"
 	run sed -n 's/^Environment="\{0,1\}\([A-Z_]*\)=.*/\1/p' "$unit"
 	assert_output "$(printf '%s\n' BACKING_DIR MOUNTPOINT OPTIONS)"

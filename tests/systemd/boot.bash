@@ -32,7 +32,7 @@ boot_make_var() {
 
 # boot_build_root DIR: a minbase root of the host's release with
 # BOOT_PACKAGES, and this build in it (or RCFS_BOOT_DEB, a package built
-# by dpkg-buildpackage, when set)
+# by dpkg-buildpackage, when set).  Sets BOOT_SYSCONF and BOOT_UNIT_IDLE.
 boot_build_root() {
 	local root=$1 suite
 	suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
@@ -49,12 +49,11 @@ boot_build_root() {
 	if [ -n "${RCFS_BOOT_DEB:-}" ]; then
 		cp "$RCFS_BOOT_DEB" "$root/tmp/resolvconffs.deb" &&
 			chroot "$root" dpkg -i /tmp/resolvconffs.deb >&2 || return 1
-		BOOT_SBIN=/usr/sbin BOOT_SYSCONF=/etc
+		BOOT_SYSCONF=/etc BOOT_UNIT_IDLE=disabled
 		return
 	fi
 	make -s --no-print-directory -C "$RCFS_BUILD" install \
 		DESTDIR="$root" >/dev/null || return 1
-	BOOT_SBIN=$(boot_make_var sbindir)
 	BOOT_SYSCONF=$(boot_make_var sysconfdir)
 	# a build for another prefix (make distcheck's): put it where
 	# mount(8) and systemd look
@@ -66,9 +65,14 @@ boot_build_root() {
 		ln -s "$helperdir/mount.fuse.resolvconffs" "$root/usr/sbin/" ||
 			return 1
 	fi
+	# what systemctl is-enabled says of a unit installed, not enabled
+	BOOT_UNIT_IDLE=disabled
 	case $unitdir in
 	/lib/systemd/system | /usr/lib/systemd/system | /etc/systemd/system) ;;
-	*) ln -s "$unitdir/resolvconffs.service" "$root/etc/systemd/system/" ;;
+	*)
+		ln -s "$unitdir/resolvconffs.service" "$root/etc/systemd/system/"
+		BOOT_UNIT_IDLE=linked
+		;;
 	esac
 }
 

@@ -16,7 +16,7 @@ setup_file() {
 	export BOOT_ROOT
 	BOOT_ROOT=$(mktemp -d "/tmp/rcfs-boot-$$-XXXXXX")
 	boot_build_root "$BOOT_ROOT/root"
-	export BOOT_SBIN BOOT_SYSCONF
+	export BOOT_SYSCONF BOOT_UNIT_IDLE
 	# the state the root came in, for each test to start from
 	R=$BOOT_ROOT/root
 	cp -a "$R/etc/fstab" "$BOOT_ROOT/fstab"
@@ -159,7 +159,7 @@ After=resolvconffs.service'
 	# default file), not enabled
 	assert_file_exists "$R$BOOT_SYSCONF/default/resolvconffs"
 	run systemctl --root="$R" is-enabled resolvconffs.service
-	assert_output disabled
+	assert_output "$BOOT_UNIT_IDLE"
 	systemctl --root="$R" enable resolvconffs.service 2>/dev/null
 
 	boot_start "$R"
