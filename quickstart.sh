@@ -21,6 +21,7 @@ PACKAGES=(
 	dnsmasq-base jq bash-completion zsh fish man-db python3
 	clang libclang-rt-14-dev valgrind
 	bpftool libbpf-dev strace attr
+	mmdebstrap systemd-container
 )
 
 mode=demo

@@ -52,6 +52,7 @@ const char *rcfs_host_kind_name(enum rcfs_host_kind k);
 
 /* daemon/log.c */
 void log_init(bool use_syslog);
+void log_init_detaching(void);
 /* Errors and warnings are rate limited: a request storm cannot flood
  * the journal. */
 void log_msg(int prio, const char *fmt, ...)

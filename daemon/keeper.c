@@ -31,6 +31,7 @@
 #include "daemonstate.h"
 #include "keeper.h"
 #include "keeper-int.h"
+#include "notify.h"
 #include "mounts.h"
 #include "paths.h"
 
@@ -321,7 +322,16 @@ static void on_status(struct server *s)
 	close(k.cur.status_fd);
 	k.cur.status_fd = -1;
 	if (!k.first_done) {
+		int r;
+
 		k.first_done = true;
+		/* under systemd (Type=notify): we, the keeper, are the
+		 * service's main process from now on */
+		r = rcfs_notify_ready(getpid());
+		if (r < 0)
+			keeper_log(LOG_WARNING, "cannot tell the service manager "
+				   "at %s that the mount is live: %s",
+				   getenv("NOTIFY_SOCKET"), strerror(-r));
 		detach_done();
 	}
 }

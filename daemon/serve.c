@@ -447,7 +447,10 @@ int rcfs_serve_main(int argc, char **argv)
 	}
 	d.verbose = o.verbose;
 	d.host_fd = -1;
-	log_init(o.detach && o.start != START_FIRST);
+	if (o.detach && o.start == START_FIRST)
+		log_init_detaching();
+	else
+		log_init(o.detach);
 	if (load_state(&d, &o) < 0) {
 		log_msg(LOG_ERR, "cannot read the daemon's settings");
 		goto out;
