@@ -18,9 +18,10 @@ PACKAGES=(
 	fuse3 libfuse3-dev libmnl-dev libsmartcols-dev
 	iproute2 util-linux procps
 	bats bats-assert bats-support bats-file
-	dnsmasq-base jq bash-completion zsh fish man-db
+	dnsmasq-base jq bash-completion zsh fish man-db python3
 	clang libclang-rt-14-dev valgrind
-	bpftool libbpf-dev strace
+	bpftool libbpf-dev strace attr
+	mmdebstrap systemd-container
 )
 
 mode=demo
@@ -49,7 +50,9 @@ step() { printf '\n==> %s\n' "$*"; }
 # ASan and UBSan and a short run of every fuzz target.  The last line adds
 # up both: "N passed, N failed, N skipped".
 SANITIZED_TESTS=(tests/daemon/mapping.bats tests/daemon/files.bats
-	tests/daemon/atomic.bats tests/daemon/keys.bats tests/netnsctl/files.bats)
+	tests/daemon/atomic.bats tests/daemon/keys.bats tests/netnsctl/files.bats
+	tests/writes/publish.bats tests/writes/host.bats
+	tests/security/handles.bats)
 run_tests() {
 	local log status=0 p=0 f=0 s=0 line
 	log=$(mktemp /tmp/resolvconffs-tests-XXXXXX)

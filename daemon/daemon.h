@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <syslog.h>
 
+#include "host.h"
 #include "netns.h"
 #include "settings.h"
 
@@ -23,7 +24,10 @@ struct rcfs_daemon {
 	struct rcfs_settings settings;
 	struct rcfs_map map;
 	enum rcfs_host_kind host_kind;
-	int host_fd;		/* RCFS_HOST_ORIGINAL: opened before mounting */
+	/* RCFS_HOST_ORIGINAL: opened before mounting (a server inherits
+	 * it from the keeper), and read and rewritten through HOST */
+	int host_fd;
+	struct rcfs_host_file host;
 	char *host_path;	/* RCFS_HOST_SYMLINK / RCFS_HOST_FILE */
 	int verbose;
 	volatile sig_atomic_t reload;	/* SIGHUP seen */
@@ -34,17 +38,21 @@ struct rcfs_daemon {
 	struct rcfs_ofcache *files;	/* readers' descriptors, likewise */
 	struct rcfs_tids *tids;	/* namespace links of frequent callers */
 	struct rcfs_nstap *tap;	/* callers' namespaces from BPF, or NULL */
+	struct rcfs_quota *quota;	/* what one user may make us hold */
+	int mnt_id;		/* our mount's id, as in mountinfo; 0 unknown */
 };
 
 /* daemon/ops.c */
 extern const struct fuse_lowlevel_ops rcfs_ops;
 void rcfs_check_default(struct rcfs_daemon *d);
-/* rcfs_map_reopen_backing(), logged.  Returns as it does. */
+/* daemon/view.c: the backing directory was found removed or replaced:
+ * rcfs_map_reopen_backing(), logged.  Returns as it does. */
 int rcfs_reopen_backing(struct rcfs_daemon *d, bool by_path);
 const char *rcfs_host_kind_name(enum rcfs_host_kind k);
 
 /* daemon/log.c */
 void log_init(bool use_syslog);
+void log_init_detaching(void);
 /* Errors and warnings are rate limited: a request storm cannot flood
  * the journal. */
 void log_msg(int prio, const char *fmt, ...)

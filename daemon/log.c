@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * stderr in the foreground, syslog once detached; warnings and errors at
- * most LOG_BURST per LOG_WINDOW seconds.
+ * most LOG_BURST per LOG_WINDOW seconds.  A daemon on its way to detach
+ * keeps the terminal for what fails and sends what it notes to syslog,
+ * so a mount that works prints nothing.
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -13,7 +15,7 @@
 #define LOG_BURST	20
 #define LOG_WINDOW	60
 
-static bool to_syslog;
+static bool to_syslog, info_to_syslog;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static time_t window_start;
 static unsigned int in_window, suppressed;
@@ -25,9 +27,15 @@ void log_init(bool use_syslog)
 		openlog("resolvconffs", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
+void log_init_detaching(void)
+{
+	info_to_syslog = true;
+	openlog("resolvconffs", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
 static void emit(int prio, const char *msg)
 {
-	if (to_syslog)
+	if (to_syslog || (info_to_syslog && prio > LOG_WARNING))
 		syslog(prio, "%s", msg);
 	else
 		fprintf(stderr, "resolvconffs: %s\n", msg);

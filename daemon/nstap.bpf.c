@@ -70,6 +70,7 @@ struct ns_common {
 
 struct net {
 	struct ns_common ns;
+	__u64 net_cookie;
 } CORE;
 
 struct nsproxy {
@@ -127,6 +128,10 @@ __u64 rcfs_group;
 /* RCFS_NSTAP_PENDING | tid << 32 | network namespace inode, at tid's
  * slot; 0 when unknown */
 __u64 rcfs_slots[RCFS_NSTAP_SLOTS];
+/* the same namespace's cookie (never reused, unlike the inode), valid
+ * while the slot above stays the same around its read: a seqlock whose
+ * sequence is the slot itself (see rcfs_nstap_read) */
+__u64 rcfs_cookies[RCFS_NSTAP_SLOTS];
 
 /*
  * The daemon renames one of its threads once it has attached (a rare
@@ -174,8 +179,8 @@ int BPF_PROG(rcfs_nstap_send, const struct fuse_req *req)
 	struct fuse_mount *fm = req->fm;
 	struct fsnotify_group *group;
 	struct task_struct *task;
-	__u32 tid, inum = 0;
-	__u64 w = 0;
+	__u32 tid, inum = 0, i;
+	__u64 w = 0, cookie = 0;
 
 	if (!rcfs_dev || fm->sb->s_dev != rcfs_dev)
 		return 0;
@@ -191,8 +196,10 @@ int BPF_PROG(rcfs_nstap_send, const struct fuse_req *req)
 	 * does not trust what the thread's last request left there.  An
 	 * exiting thread has no nsproxy: the loads read 0.
 	 */
-	if (fm->fc->pid_ns->level == 0 && (__u32)task->pid == tid)
+	if (fm->fc->pid_ns->level == 0 && (__u32)task->pid == tid) {
 		inum = task->nsproxy->net_ns->ns.inum;
+		cookie = task->nsproxy->net_ns->net_cookie;
+	}
 	if (inum) {
 		w = (__u64)tid << 32 | inum;
 		/* a change the daemon has not read yet happened before this
@@ -201,8 +208,15 @@ int BPF_PROG(rcfs_nstap_send, const struct fuse_req *req)
 		if (group && BPF_CORE_READ(group, q_len))
 			w |= RCFS_NSTAP_PENDING;
 	}
-	/* one atomic store: the daemon never sees half a slot */
-	__sync_lock_test_and_set(&rcfs_slots[tid & (RCFS_NSTAP_SLOTS - 1)], w);
+	/* Atomic exchanges (full barriers): the daemon never sees half a
+	 * slot, and a cookie is read as valid only between two reads of
+	 * the same slot word, which it was stored before. */
+	i = tid & (RCFS_NSTAP_SLOTS - 1);
+	__sync_lock_test_and_set(&rcfs_slots[i], 0);
+	if (w) {
+		rcfs_cookies[i] = cookie;
+		__sync_lock_test_and_set(&rcfs_slots[i], w);
+	}
 	return 0;
 }
 

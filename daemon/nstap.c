@@ -54,6 +54,7 @@ int rcfs_nstap_open(void (*log)(const char *msg), struct rcfs_nstap **ret)
 	if (r < 0)
 		goto out_destroy;
 	t->slots = skel->bss->rcfs_slots;
+	t->cookies = skel->bss->rcfs_cookies;
 	t->skel = skel;
 	*ret = t;
 	return 0;

@@ -20,6 +20,7 @@
  */
 struct rcfs_nstap {
 	const __u64 *slots;	/* RCFS_NSTAP_SLOTS, mapped from the kernel */
+	const __u64 *cookies;	/* the slots' namespace cookies */
 	void *skel;
 };
 
@@ -46,32 +47,38 @@ int rcfs_nstap_attach(struct rcfs_nstap *t, unsigned int major,
 /* Detach and free; NULL is fine. */
 void rcfs_nstap_close(struct rcfs_nstap *t);
 
-/* TID's slot, if it names TID (0 otherwise): the namespace inode in the
- * low 32 bits, RCFS_NSTAP_PENDING when the daemon's watch had changes to
- * read as the request was sent. */
-static inline uint64_t rcfs_nstap_slot(const struct rcfs_nstap *t, pid_t tid)
-{
-	uint64_t w;
-
-	if (!t || tid <= 0)
-		return 0;
-	w = __atomic_load_n(&t->slots[(uint32_t)tid & (RCFS_NSTAP_SLOTS - 1)],
-			    __ATOMIC_ACQUIRE);
-	return (w & ~RCFS_NSTAP_PENDING) >> 32 == (uint32_t)tid ? w : 0;
-}
+/* What the tap saw of the request being served. */
+struct rcfs_nstap_seen {
+	ino_t ino;		/* the sender's network namespace */
+	uint64_t cookie;	/* its cookie (identity.h) */
+	bool pending;		/* the watch had events unread at the send */
+};
 
 /*
- * The network namespace TID was in when it sent the request being
- * served, if the tap saw it.  False: ask /proc.
+ * What the tap saw of TID's request, if its slot names TID: the thread
+ * waits for its answer, so nothing else writes a slot that names it.
+ * The cookie beside the slot is TID's only if the slot read the same
+ * before and after it (another thread sharing the slot clears it first).
+ * False: ask /proc.
  */
-static inline bool rcfs_nstap_netns(const struct rcfs_nstap *t, pid_t tid,
-				    ino_t *ret_ino)
+static inline bool rcfs_nstap_read(const struct rcfs_nstap *t, pid_t tid,
+				   struct rcfs_nstap_seen *ret)
 {
-	uint64_t w = rcfs_nstap_slot(t, tid);
+	uint32_t i = (uint32_t)tid & (RCFS_NSTAP_SLOTS - 1);
+	uint64_t w, again;
 
-	if (!(uint32_t)w)
+	if (!t || tid <= 0)
 		return false;
-	*ret_ino = (ino_t)(uint32_t)w;
+	w = __atomic_load_n(&t->slots[i], __ATOMIC_ACQUIRE);
+	if ((w & ~RCFS_NSTAP_PENDING) >> 32 != (uint32_t)tid || !(uint32_t)w)
+		return false;
+	ret->cookie = __atomic_load_n(&t->cookies[i], __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	again = __atomic_load_n(&t->slots[i], __ATOMIC_RELAXED);
+	if (again != w)
+		return false;
+	ret->ino = (ino_t)(uint32_t)w;
+	ret->pending = w & RCFS_NSTAP_PENDING;
 	return true;
 }
 

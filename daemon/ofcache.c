@@ -47,15 +47,18 @@ void rcfs_ofcache_free(struct rcfs_ofcache *c)
 	free(c);
 }
 
-struct rcfs_ofile *rcfs_ofile_new(int fd, ino_t key, uint64_t gen)
+struct rcfs_ofile *rcfs_ofile_new(int fd, const struct stat *st, ino_t key,
+				  uint64_t gen, uint64_t cookie)
 {
 	struct rcfs_ofile *of = malloc(sizeof(*of));
 
 	if (!of)
 		return NULL;
 	of->fd = fd;
+	of->st = *st;
 	of->key = key;
 	of->gen = gen;
+	of->cookie = cookie;
 	atomic_init(&of->refs, 1);
 	return of;
 }

@@ -4,6 +4,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /*
@@ -18,6 +19,9 @@ struct rcfs_ofile {
 	int fd;
 	ino_t key;		/* the namespace */
 	uint64_t gen;		/* the generation it was opened at */
+	uint64_t cookie;	/* the namespace cookie it holds for alone,
+				 * 0 for any (identity.h) */
+	struct stat st;		/* what the access checks see */
 	atomic_uint refs;
 };
 
@@ -36,8 +40,10 @@ struct rcfs_ofile *rcfs_ofcache_get(struct rcfs_ofcache *c, ino_t key,
 /* Keep OF (the table takes a reference of its own). */
 void rcfs_ofcache_put(struct rcfs_ofcache *c, struct rcfs_ofile *of);
 
-/* A new entry for FD, with one reference (the caller's); NULL on ENOMEM. */
-struct rcfs_ofile *rcfs_ofile_new(int fd, ino_t key, uint64_t gen);
+/* A new entry for FD (whose attributes are ST), with one reference (the
+ * caller's); NULL on ENOMEM. */
+struct rcfs_ofile *rcfs_ofile_new(int fd, const struct stat *st, ino_t key,
+				  uint64_t gen, uint64_t cookie);
 /* Drop a reference: the last one closes the descriptor. */
 void rcfs_ofile_unref(struct rcfs_ofile *of);
 

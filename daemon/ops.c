@@ -2,7 +2,9 @@
 /*
  * The FUSE operations.  The file system is one regular file, the root
  * (inode 1); every request is mapped to the caller's network namespace
- * and served from that namespace's file.
+ * and served from that namespace's file.  A handler finds its caller,
+ * asks what the caller sees (view.c), decides whether the caller may
+ * (access.c), and replies.
  *
  * Caching: the kernel must ask for every stat and read, because the same
  * inode shows a different file to each namespace and changes whenever a
@@ -21,34 +23,19 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "attrcache.h"
-#include "backing.h"
-#include "ofcache.h"
-#include "daemon.h"
-#include "nstap.h"
+#include "handle.h"
+#include "quota.h"
 #include "paths.h"
 #include "resolvconf.h"
-#include "tids.h"
+#include "view.h"
 #include "watch.h"
 
-struct handle {
-	pthread_mutex_t lock;
-	int fd;			/* what read, write and fstat use */
-	bool owned;		/* fd is ours to close (not the host's fd) */
-	bool copy;		/* fd is a private copy in rep */
-	bool dirty;		/* written since the last commit */
-	bool committed;		/* rep.fd became the live file */
-	bool abandoned;		/* the writer died by a signal */
-	bool written;		/* a write or truncate came through it */
-	int write_error;	/* a write failed: never publish this copy */
-	bool append;
-	struct rcfs_replace rep;
-	/* a reader's descriptor, shared with the namespace's other readers */
-	struct rcfs_ofile *of;
-	/* a short read ended the file here, at this watch generation */
-	off_t eof_off;
-	uint64_t eof_gen;
-};
+/* What an open file may cost: the handle, a descriptor of its own, and
+ * a writer's second (the copy's directory).  Charged up front, the rest
+ * given back once known. */
+#define HANDLE_UNITS_MAX	3
 
 static inline struct rcfs_daemon *daemon_of(fuse_req_t req)
 {
@@ -104,173 +91,56 @@ static void check_reload(struct rcfs_daemon *d)
 	log_msg(LOG_INFO, "reloaded namespace names and default file");
 }
 
-/* The caller's network namespace.  A request's pid is the calling
- * thread's id.  The tap, where it runs, saw the thread send this very
- * request; otherwise the thread's /proc link says where it is now. */
-static int caller_netns(fuse_req_t req, ino_t *ret_ino)
+static int find_caller(fuse_req_t req, struct rcfs_caller *c)
 {
-	struct rcfs_daemon *d = daemon_of(req);
-	pid_t pid = fuse_req_ctx(req)->pid;
-	int r;
-
-	check_reload(d);
-	/* 0: the caller is in a pid namespace we cannot see into */
-	if (pid <= 0)
-		return -EIO;
-	if (rcfs_nstap_netns(d->tap, pid, ret_ino))
-		return 0;
-	r = rcfs_tids_netns(d->tids, d->map.procfd, pid, ret_ino);
-	if (r < 0 && r != -ESRCH)
-		log_msg(LOG_ERR, "cannot find the network namespace of "
-			"thread %d: %s", (int)pid, strerror(-r));
-	return r;
+	check_reload(daemon_of(req));
+	return rcfs_caller_find(req, c);
 }
 
-/* What namespace INO of the request's caller sees. */
-static int map_caller(fuse_req_t req, ino_t ino, struct rcfs_target *t)
+/* What C's namespace maps to. */
+static int map_caller(struct rcfs_caller *c, struct rcfs_target *t)
 {
-	struct rcfs_daemon *d = daemon_of(req);
-	pid_t pid = fuse_req_ctx(req)->pid;
+	struct rcfs_daemon *d = c->d;
 	int r;
 
-	r = rcfs_map_ino(&d->map, ino, t);
+	r = rcfs_map_ino(&d->map, c->ino, t);
 	if (r < 0)
 		log_msg(LOG_ERR, "cannot map network namespace %ju of "
-			"thread %d: %s", (uintmax_t)ino, (int)pid,
+			"thread %d: %s", (uintmax_t)c->ino, (int)c->tid,
 			strerror(-r));
 	else if (d->verbose)
 		log_msg(LOG_DEBUG, "thread %d: netns %ju -> %s%s",
-			(int)pid, (uintmax_t)ino,
+			(int)c->tid, (uintmax_t)c->ino,
 			t->kind == RCFS_TARGET_HOST ? "host" : "key ",
 			t->kind == RCFS_TARGET_HOST ? "" : t->key);
 	return r;
 }
 
-static int resolve(fuse_req_t req, struct rcfs_target *t)
+/* Whether an answer kept for the namespace with cookie NEED (0: any
+ * namespace with C's inode) answers C. */
+static bool kept_holds(struct rcfs_caller *c, uint64_t need)
 {
-	ino_t ino;
-	int r;
+	uint64_t cookie;
 
-	r = caller_netns(req, &ino);
-	if (r < 0)
-		return r;
-	return map_caller(req, ino, t);
-}
-
-/* Open a file by an administrator's path (host source, default): any
- * symlinks there are the administrator's own.  Never a FIFO or device. */
-static int open_path(const char *path, int flags)
-{
-	struct stat st;
-	int fd;
-
-	fd = open(path, flags | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
-	return fd;
-}
-
-/*
- * Whether a lookup that failed with R, made when the backing directory's
- * generation was BGEN, failed because the directory was removed, and a
- * directory made anew at its path is now used: by this call, or by
- * another thread's meanwhile (without that check, the thread that lost
- * the race would take the old ENOENT for the new directory's).  Checked
- * only after a failure, to keep the fstat off the hot path.
- */
-static bool backing_recovered(struct rcfs_daemon *d, int r, unsigned int bgen)
-{
-	if (r != -ENOENT)
-		return false;
-	if (rcfs_reopen_backing(d, false) > 0)
+	if (!need)
 		return true;
-	return rcfs_map_backing_gen(&d->map) != bgen;
-}
-
-int rcfs_reopen_backing(struct rcfs_daemon *d, bool by_path)
-{
-	int r = rcfs_map_reopen_backing(&d->map, by_path);
-
-	if (r > 0)
-		log_msg(LOG_NOTICE, "backing directory %s was %s: opened %s",
-			d->settings.backing_dir,
-			r == 1 ? "removed" : "replaced",
-			r == 1 ? "it again" : "the new one");
-	return r;
-}
-
-static int open_backing(struct rcfs_daemon *d, const char *rel, int flags)
-{
-	unsigned int bgen = rcfs_map_backing_gen(&d->map);
-	struct stat st;
-	int fd;
-
-	fd = rcfs_backing_open(d->map.backing_fd, rel, flags | O_NONBLOCK, 0);
-	if (backing_recovered(d, fd, bgen))
-		fd = rcfs_backing_open(d->map.backing_fd, rel,
-				       flags | O_NONBLOCK, 0);
-	if (fd < 0)
-		return fd;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
-	return fd;
+	return rcfs_caller_cookie(c, &cookie) == 0 && cookie == need;
 }
 
 /*
- * Open what T sees, for reading.  *RET_OWNED tells whether the fd must
- * be closed (the host's original file is shared).  *RET_OWN tells
- * whether it is T's own file rather than the default.
+ * Whether what was found for T may be kept for its generation.  Not
+ * while ip-netns has a file not yet bound (an unnamed namespace may be
+ * named any moment), nor when the backing directory was reopened during
+ * the lookup (it may have used either).
  */
-static int open_visible(struct rcfs_daemon *d, const struct rcfs_target *t,
-			bool *ret_owned, bool *ret_own)
+static bool keepable(struct rcfs_daemon *d, const struct rcfs_target *t,
+		     unsigned int bgen)
 {
-	int fd;
+	unsigned int now = rcfs_map_backing_gen(&d->map);
 
-	*ret_owned = true;
-	*ret_own = true;
-	if (t->kind == RCFS_TARGET_HOST) {
-		if (d->host_kind == RCFS_HOST_ORIGINAL) {
-			*ret_owned = false;
-			return d->host_fd;
-		}
-		return open_path(d->host_path, O_RDONLY);
-	}
-	fd = open_backing(d, t->rel, O_RDONLY);
-	if (fd != -ENOENT || !d->settings.default_file)
-		return fd;
-	*ret_own = false;
-	return open_path(d->settings.default_file, O_RDONLY);
-}
-
-static int stat_visible(struct rcfs_daemon *d, const struct rcfs_target *t,
-			struct stat *st)
-{
-	unsigned int bgen;
-	int r;
-
-	if (t->kind == RCFS_TARGET_HOST) {
-		if (d->host_kind == RCFS_HOST_ORIGINAL)
-			return fstat(d->host_fd, st) < 0 ? -errno : 0;
-		return stat(d->host_path, st) < 0 ? -errno : 0;
-	}
-	bgen = rcfs_map_backing_gen(&d->map);
-	r = rcfs_backing_stat(d->map.backing_fd, t->rel, st);
-	if (backing_recovered(d, r, bgen))
-		r = rcfs_backing_stat(d->map.backing_fd, t->rel, st);
-	if (r == -ENOENT && d->settings.default_file)
-		r = stat(d->settings.default_file, st) < 0 ? -errno : 0;
-	/* A directory or FIFO where the file should be: the kernel would
-	 * mark our one inode bad when its type changes, and every caller
-	 * in every namespace would get EIO until the unmount. */
-	if (r == 0 && !S_ISREG(st->st_mode))
-		r = -EINVAL;
-	return r;
+	if (now != bgen || (now & 1))
+		return false;
+	return t->named || rcfs_names_settled(d->map.names);
 }
 
 static void reply_stat(fuse_req_t req, struct stat *st)
@@ -300,73 +170,36 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 }
 
 /*
- * The watch generation under which what is found for REQ may be kept,
- * and what was kept may answer it; 0 when nothing may be (-v logs every
- * request's lookup).  A change made before the request whose event the
- * watch has not read yet has not moved the generation, yet must be seen:
- * the tap, where it saw the request, tells whether the watch had events
- * waiting when the request was sent; otherwise the watch's queue is
- * asked now.
- */
-static uint64_t kept_gen(fuse_req_t req)
-{
-	struct rcfs_daemon *d = daemon_of(req);
-	uint64_t w;
-
-	if (d->verbose)
-		return 0;
-	w = rcfs_nstap_slot(d->tap, fuse_req_ctx(req)->pid);
-	if (w ? (w & RCFS_NSTAP_PENDING) : rcfs_watch_queued(d->watch))
-		return 0;
-	return rcfs_watch_gen(d->watch);
-}
-
-/*
- * Whether what was found for T may be kept for its generation.  Not
- * while ip-netns has a file not yet bound (an unnamed namespace may be
- * named any moment), nor when the backing directory was reopened during
- * the lookup (it may have used either).
- */
-static bool keepable(struct rcfs_daemon *d, const struct rcfs_target *t,
-		     unsigned int bgen)
-{
-	unsigned int now = rcfs_map_backing_gen(&d->map);
-
-	if (now != bgen || (now & 1))
-		return false;
-	return t->named || rcfs_names_settled(d->map.names);
-}
-
-/*
  * stat() of the caller: the hot path, since glibc calls it before every
  * name lookup.  What a namespace sees is kept with the watch generation
  * it was found at; while nothing watched has changed, the answer costs
- * the one readlinkat() that finds the caller's namespace.
+ * the one look at the caller's namespace.
  */
 static int stat_caller(fuse_req_t req, struct stat *st)
 {
 	struct rcfs_daemon *d = daemon_of(req);
+	struct rcfs_caller c;
 	struct rcfs_target t;
+	uint64_t gen, need;
 	unsigned int bgen;
-	uint64_t gen;
-	ino_t ino;
 	int r;
 
-	r = caller_netns(req, &ino);
+	r = find_caller(req, &c);
 	if (r < 0)
 		return r;
 	/* read before looking anything up: a change meanwhile moves it on,
 	 * and what is found now is not kept as current */
-	gen = kept_gen(req);
-	if (gen && rcfs_attrcache_get(d->attrs, ino, gen, &r, st))
+	gen = rcfs_caller_kept_gen(&c);
+	if (gen && rcfs_attrcache_get(d->attrs, c.ino, gen, &r, st, &need) &&
+	    kept_holds(&c, need))
 		return r;
 	bgen = rcfs_map_backing_gen(&d->map);
-	r = map_caller(req, ino, &t);
+	r = map_caller(&c, &t);
 	if (r < 0)
 		return r;
-	r = stat_visible(d, &t, st);
+	r = rcfs_view_stat(&c, &t, st, &need);
 	if (gen && (r == 0 || r == -ENOENT) && keepable(d, &t, bgen))
-		rcfs_attrcache_put(d->attrs, ino, gen, r, st);
+		rcfs_attrcache_put(d->attrs, c.ino, gen, r, st, need);
 	return r;
 }
 
@@ -381,7 +214,9 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino,
 		struct handle *h = handle_of(fi);
 
 		pthread_mutex_lock(&h->lock);
-		r = fstat(h->fd, &st) < 0 ? -errno : 0;
+		if (h->snap)
+			st = h->snap->st;
+		r = h->snap ? 0 : fstat(h->fd, &st) < 0 ? -errno : 0;
 		pthread_mutex_unlock(&h->lock);
 	} else {
 		r = stat_caller(req, &st);
@@ -392,7 +227,7 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino,
 		reply_stat(req, &st);
 }
 
-static struct handle *handle_new(void)
+struct handle *handle_new(void)
 {
 	struct handle *h = calloc(1, sizeof(*h));
 
@@ -403,52 +238,29 @@ static struct handle *handle_new(void)
 	return h;
 }
 
-static void handle_free(struct handle *h)
+void handle_free(struct rcfs_daemon *d, struct handle *h)
 {
-	if (h->copy)
+	if (h->writer)
 		rcfs_replace_abort(&h->rep);
 	else if (h->of)
 		rcfs_ofile_unref(h->of);
 	else if (h->owned && h->fd >= 0)
 		close(h->fd);
+	rcfs_snap_unref(h->snap);
+	rcfs_quota_give(d->quota, h->uid, h->units);
 	pthread_mutex_destroy(&h->lock);
 	free(h);
 }
 
-/* A writer's private copy of what T sees now (empty with O_TRUNC). */
-static int begin_copy(struct rcfs_daemon *d, const struct rcfs_target *t,
-		      struct handle *h, bool trunc)
+/* Give back what H was charged beyond what it holds. */
+static void handle_settle(struct rcfs_daemon *d, struct handle *h)
 {
-	struct stat like;
-	bool owned, own;
-	int src, r;
+	unsigned int need = 1 + (h->writer ? 2 : h->owned ? 1 : 0);
 
-	src = open_visible(d, t, &owned, &own);
-	if (src < 0 && src != -ENOENT)
-		return src;
-	if (src >= 0 && fstat(src, &like) < 0) {
-		r = -errno;
-		goto out;
+	if (h->units > need) {
+		rcfs_quota_give(d->quota, h->uid, h->units - need);
+		h->units = need;
 	}
-	if (t->kind == RCFS_TARGET_HOST)
-		r = rcfs_replace_begin_path(&h->rep, d->host_path,
-					    src >= 0 ? &like : NULL);
-	else
-		r = rcfs_replace_begin(&h->rep, d->map.backing_fd, t->rel,
-				       src >= 0 ? &like : NULL,
-				       d->settings.layout == RCFS_LAYOUT_DIR);
-	if (r < 0)
-		goto out;
-	h->copy = true;
-	h->fd = h->rep.fd;
-	if (src >= 0 && !trunc)
-		r = rcfs_copy_fd(src, h->fd);
-	/* a new file of the namespace's own is a change even if empty */
-	h->dirty = trunc || !own;
-out:
-	if (src >= 0 && owned)
-		close(src);
-	return r;
 }
 
 /*
@@ -457,35 +269,49 @@ out:
  * such an open, and its close, cost no system call besides the one that
  * finds the caller's namespace.
  */
-static int open_reader(fuse_req_t req, ino_t ino, struct handle *h)
+static int open_reader(struct rcfs_caller *c, struct handle *h)
 {
-	struct rcfs_daemon *d = daemon_of(req);
-	struct rcfs_target t;
+	struct rcfs_daemon *d = c->d;
 	struct rcfs_ofile *of;
+	struct rcfs_view v;
 	unsigned int bgen;
 	uint64_t gen;
-	bool own;
 	int r;
 
 	/* read before the lookups: a change meanwhile moves it on */
-	gen = kept_gen(req);
-	h->of = rcfs_ofcache_get(d->files, ino, gen);
-	if (h->of) {
-		h->fd = h->of->fd;
+	gen = rcfs_caller_kept_gen(c);
+	of = rcfs_ofcache_get(d->files, c->ino, gen);
+	if (of && kept_holds(c, of->cookie)) {
+		r = rcfs_access_open(c, &of->st, R_OK);
+		if (r < 0) {
+			rcfs_ofile_unref(of);
+			return r;
+		}
+		h->of = of;
+		h->fd = of->fd;
 		return 0;
 	}
+	rcfs_ofile_unref(of);
 	bgen = rcfs_map_backing_gen(&d->map);
-	r = map_caller(req, ino, &t);
+	r = map_caller(c, &h->t);
+	if (r == 0)
+		r = rcfs_view_open(c, &h->t, gen, &v);
 	if (r < 0)
 		return r;
-	r = open_visible(d, &t, &h->owned, &own);
-	if (r < 0)
+	r = rcfs_access_open(c, &v.st, R_OK);
+	if (r < 0) {
+		rcfs_view_close(&v);
 		return r;
-	h->fd = r;
-	/* the host's original is shared already */
-	if (!gen || !h->owned || !keepable(d, &t, bgen))
+	}
+	if (v.snap) {
+		h->snap = v.snap;
 		return 0;
-	of = rcfs_ofile_new(h->fd, ino, gen);
+	}
+	h->fd = v.fd;
+	h->owned = true;
+	if (!gen || !keepable(d, &h->t, bgen))
+		return 0;
+	of = rcfs_ofile_new(h->fd, &v.st, c->ino, gen, v.cookie);
 	if (of) {
 		h->of = of;
 		h->owned = false;
@@ -498,32 +324,17 @@ static int open_reader(fuse_req_t req, ino_t ino, struct handle *h)
 	return 0;
 }
 
-static int open_writer(struct rcfs_daemon *d, const struct rcfs_target *t,
-		       struct handle *h, bool trunc)
-{
-	if (t->kind != RCFS_TARGET_HOST || d->host_kind != RCFS_HOST_ORIGINAL)
-		return begin_copy(d, t, h, trunc);
-	/* The host's own file is the mount point: nothing can be renamed
-	 * over it, so it is written in place. */
-	h->fd = d->host_fd;
-	if (trunc) {
-		if (ftruncate(h->fd, 0) < 0)
-			return -errno;
-		rcfs_watch_touch(d->watch);
-	}
-	return 0;
-}
-
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	struct rcfs_daemon *d = daemon_of(req);
 	int acc = fi->flags & O_ACCMODE;
+	struct rcfs_caller c;
 	struct rcfs_target t;
 	struct handle *h;
-	ino_t ns;
 	int r;
 
 	(void)ino;
-	r = caller_netns(req, &ns);
+	r = find_caller(req, &c);
 	if (r < 0) {
 		fuse_reply_err(req, -r);
 		return;
@@ -533,27 +344,33 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
+	h->uid = c.uid;
+	r = rcfs_quota_take(d->quota, c.uid, HANDLE_UNITS_MAX);
+	if (r == 0)
+		h->units = HANDLE_UNITS_MAX;
 	h->append = fi->flags & O_APPEND;
-	if (acc == O_RDONLY) {
-		r = open_reader(req, ns, h);
+	if (r < 0) {
+		/* refused: counted nothing */
+	} else if (acc == O_RDONLY) {
+		r = open_reader(&c, h);
 		/* a reader has nothing to flush: spare the round trip */
 		fi->noflush = 1;
 	} else {
-		r = map_caller(req, ns, &t);
+		r = map_caller(&c, &t);
 		if (r == 0)
-			r = open_writer(daemon_of(req), &t, h,
-					fi->flags & O_TRUNC);
+			r = writer_begin(&c, &t, h, fi->flags & O_TRUNC);
 	}
 	if (r < 0) {
-		handle_free(h);
+		handle_free(d, h);
 		fuse_reply_err(req, -r);
 		return;
 	}
+	handle_settle(d, h);
 	fi->fh = (uintptr_t)h;
 	fi->direct_io = 1;
 	fi->keep_cache = 0;
 	if (fuse_reply_open(req, fi) == -ENOENT)
-		handle_free(h);	/* the caller was interrupted */
+		handle_free(d, h);	/* the caller was interrupted */
 }
 
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -562,10 +379,31 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	struct rcfs_daemon *d = daemon_of(req);
 	struct handle *h = handle_of(fi);
 	char stack[16384], *buf = stack;
+	struct rcfs_caller c;
 	uint64_t gen;
 	ssize_t n;
 
 	(void)ino;
+	/*
+	 * A read for the page cache (a private mmap() being filled) carries
+	 * no lock owner, unlike read(2) on a direct_io file.  The kernel
+	 * keeps one page cache for the one inode every namespace shares:
+	 * what one namespace's mapping brought in, another's would find.
+	 * Refused: the mapping's first touch raises SIGBUS.
+	 */
+	if (!fi->lock_owner) {
+		fuse_reply_err(req, EIO);
+		return;
+	}
+	if (h->snap) {
+		size_t len = h->snap->len;
+
+		n = off < 0 || (size_t)off >= len ? 0 :
+		    (ssize_t)(len - (size_t)off < size ? len - (size_t)off :
+			      size);
+		fuse_reply_buf(req, n ? h->snap->data + off : NULL, (size_t)n);
+		return;
+	}
 	/*
 	 * resolv.conf is small: one copy through the stack.  (libfuse
 	 * 3.14's splice path, FUSE_BUF_SPLICE_MOVE, corrupted the heap of
@@ -580,15 +418,16 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	}
 	pthread_mutex_lock(&h->lock);
 	/* Readers read until read() returns 0: after a short read, nothing
-	 * watched has changed, so the file still ends there.  (kept_gen()
-	 * only where it can spare the pread: without the tap it costs a
-	 * system call too.) */
-	if (!h->copy && h->eof_gen && off >= h->eof_off &&
-	    kept_gen(req) == h->eof_gen) {
+	 * watched has changed, so the file still ends there.  (The
+	 * generation is asked only where it can spare the pread: without
+	 * the tap it costs a system call too.) */
+	if (!h->writer && h->eof_gen && off >= h->eof_off &&
+	    rcfs_caller_find(req, &c) == 0 &&
+	    rcfs_caller_kept_gen(&c) == h->eof_gen) {
 		n = 0;
 	} else {
 		/* read before the pread: a change meanwhile moves it on */
-		gen = h->copy ? 0 : rcfs_watch_gen(d->watch);
+		gen = h->writer ? 0 : rcfs_watch_gen(d->watch);
 		n = pread(h->fd, buf, size, off);
 		if (n >= 0 && (size_t)n < size) {
 			h->eof_off = off + n;
@@ -604,21 +443,6 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		free(buf);
 }
 
-/* After a commit the copy is the live file: copy again before writing. */
-static int prepare_write(struct handle *h)
-{
-	int r;
-
-	if (!h->copy || !h->committed)
-		return 0;
-	r = rcfs_replace_restart(&h->rep);
-	if (r < 0)
-		return r;
-	h->fd = h->rep.fd;
-	h->committed = false;
-	return 0;
-}
-
 static void op_write(fuse_req_t req, fuse_ino_t ino, const char *data,
 		     size_t size, off_t off, struct fuse_file_info *fi)
 {
@@ -628,8 +452,12 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *data,
 	int r;
 
 	(void)ino;
+	if (!h->writer) {
+		fuse_reply_err(req, EBADF);
+		return;
+	}
 	pthread_mutex_lock(&h->lock);
-	r = prepare_write(h);
+	r = h->failed ? -h->failed : writer_prepare(h);
 	if (r == 0 && h->append)
 		r = fstat(h->fd, &st) < 0 ? -errno : (off = st.st_size, 0);
 	if (r == 0 && (off < 0 || (uint64_t)off + size > RCFS_MAX_FILE_SIZE))
@@ -649,120 +477,44 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *data,
 	 * by an empty one; past the size limit, by its first MiB).  Keep
 	 * the old file; close reports the error.
 	 */
-	if (r < 0 && h->copy)
+	if (r < 0)
 		h->write_error = -r;
-	if (r == 0)
-		h->dirty = h->written = true;
-	pthread_mutex_unlock(&h->lock);
-	if (r < 0) {
-		fuse_reply_err(req, -r);
-	} else {
-		/* the host's own file is written in place */
-		if (!h->copy)
-			rcfs_watch_touch(daemon_of(req)->watch);
-		fuse_reply_write(req, size);
-	}
-}
-
-/* Whether thread TID is dying of a signal: its close must not publish a
- * half-written file.  The exit code is set before the kernel closes the
- * files of an exiting task, so flush can see it. */
-static bool killed_by_signal(struct rcfs_daemon *d, pid_t tid)
-{
-	char rel[64], buf[1024], *p;
-	unsigned long flags = 0;
-	int fd, code = 0, field;
-	ssize_t n;
-
-	if (tid <= 0)
-		return false;
-	snprintf(rel, sizeof(rel), "%d/stat", (int)tid);
-	fd = openat(d->map.procfd, rel, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	if (!p)
-		return false;
-	/* fields after the command: 3 state ... 9 flags ... 52 exit_code */
-	for (field = 2; p && *p; field++) {
-		p = strchr(p + 1, ' ');
-		if (!p)
-			break;
-		if (field + 1 == 9)
-			flags = strtoul(p + 1, NULL, 10);
-		if (field + 1 == 52)
-			code = atoi(p + 1);
-	}
-	return (flags & 0x4 /* PF_EXITING */) && (code & 0x7f);
-}
-
-static int commit(struct rcfs_daemon *d, struct handle *h)
-{
-	int r;
-
-	if (!h->copy || !h->dirty || h->committed)
-		return 0;
-	if (h->write_error)
-		return -h->write_error;
-	r = rcfs_replace_commit(&h->rep);
 	if (r == 0) {
-		h->dirty = false;
-		h->committed = true;
-		/* the writer's next stat() must see it, event read or not */
-		rcfs_watch_touch(d->watch);
+		h->dirty = h->written = true;
+		writer_wrote(h, fi->lock_owner);
 	}
-	return r;
+	pthread_mutex_unlock(&h->lock);
+	if (r < 0)
+		fuse_reply_err(req, -r);
+	else
+		fuse_reply_write(req, size);
 }
 
-/* Each close(2): publish what was written, and report the error to the
- * writer (release's errors reach nobody). */
+/* Each close(2). */
 static void op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct rcfs_daemon *d = daemon_of(req);
 	struct handle *h = handle_of(fi);
-	int r = 0, write_error;
+	int r;
 
 	(void)ino;
 	pthread_mutex_lock(&h->lock);
-	write_error = h->write_error;
-	if (h->copy && h->dirty) {
-		if (killed_by_signal(d, fuse_req_ctx(req)->pid)) {
-			h->abandoned = true;
-			log_msg(LOG_NOTICE, "writer %d died by a signal: "
-				"its changes were discarded",
-				(int)fuse_req_ctx(req)->pid);
-		} else if (h->written) {
-			/* A shell opens with O_TRUNC, dup2()s to stdout and
-			 * closes the original before writing: that flush must
-			 * not publish the empty copy.  Unwritten: release. */
-			r = commit(d, h);
-		}
-	}
+	r = writer_flush(daemon_of(req), h, fuse_req_ctx(req)->pid,
+			 fi->lock_owner);
 	pthread_mutex_unlock(&h->lock);
-	if (r < 0 && !write_error)	/* a failed write was reported */
-		log_msg(LOG_ERR, "cannot save a namespace's file: %s",
-			strerror(-r));
 	fuse_reply_err(req, -r);
 }
 
+/* The copy is made durable; it is published when the writer is done. */
 static void op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 		     struct fuse_file_info *fi)
 {
 	struct handle *h = handle_of(fi);
-	int r;
+	int r = 0;
 
 	(void)ino;
-	(void)datasync;
 	pthread_mutex_lock(&h->lock);
-	if (h->copy)
-		r = commit(daemon_of(req), h);
-	else
-		r = fsync(h->fd) < 0 ? -errno : 0;
+	if (h->writer && (datasync ? fdatasync(h->fd) : fsync(h->fd)) < 0)
+		r = -errno;
 	pthread_mutex_unlock(&h->lock);
 	fuse_reply_err(req, -r);
 }
@@ -770,58 +522,65 @@ static void op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 static void op_release(fuse_req_t req, fuse_ino_t ino,
 		       struct fuse_file_info *fi)
 {
+	struct rcfs_daemon *d = daemon_of(req);
 	struct handle *h = handle_of(fi);
 
 	(void)ino;
-	/* a descriptor that was never flushed (passed away and dropped by
-	 * the kernel) still publishes, unless its writer was killed */
-	if (h->copy && h->dirty && !h->abandoned && !h->write_error &&
-	    commit(daemon_of(req), h) < 0)
-		log_msg(LOG_ERR, "cannot save a namespace's file at release");
-	handle_free(h);
+	/* a descriptor closed last by someone other than its opener (or
+	 * never flushed: passed away and dropped by the kernel) still
+	 * publishes, unless something failed */
+	writer_release(d, h);
+	handle_free(d, h);
 	fuse_reply_err(req, 0);
 }
 
 /* truncate(2) by path: an atomic replace of its own. */
-static int truncate_target(struct rcfs_daemon *d, const struct rcfs_target *t,
+static int truncate_target(struct rcfs_caller *c, const struct rcfs_target *t,
 			   off_t size)
 {
+	struct rcfs_daemon *d = c->d;
 	struct handle *h;
 	int r;
 
-	if (t->kind == RCFS_TARGET_HOST && d->host_kind == RCFS_HOST_ORIGINAL) {
-		if (ftruncate(d->host_fd, size) < 0)
-			return -errno;
-		rcfs_watch_touch(d->watch);
-		return 0;
-	}
 	h = handle_new();
 	if (!h)
 		return -ENOMEM;
-	r = begin_copy(d, t, h, size == 0);
+	r = writer_begin(c, t, h, size == 0);
 	if (r == 0 && ftruncate(h->fd, size) < 0)
 		r = -errno;
 	if (r == 0) {
 		h->dirty = true;
-		r = commit(d, h);
+		r = writer_commit(d, h);
 	}
-	handle_free(h);
+	handle_free(d, h);
 	return r;
 }
 
-/* A descriptor of the file T sees, for chmod, chown and utimes; only
- * files of its own: changing the default's would change it for all. */
-static int open_meta(struct rcfs_daemon *d, const struct rcfs_target *t,
-		     bool *owned)
+/* The changes of TO_SET that C may make to a file with ST; ATTR gets
+ * what to set (a mode without a set-group-ID bit C may not set). */
+static int may_setattr(struct rcfs_caller *c, const struct stat *st,
+		       struct stat *attr, int to_set)
 {
-	bool own;
-	int fd = open_visible(d, t, owned, &own);
+	mode_t mode;
+	int r = 0;
 
-	if (fd >= 0 && !own) {
-		close(fd);
-		return -EPERM;
+	if (to_set & FUSE_SET_ATTR_MODE) {
+		r = rcfs_access_chmod(c, st, attr->st_mode & 07777, &mode);
+		attr->st_mode = mode;
 	}
-	return fd;
+	if (r == 0 && (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)))
+		r = rcfs_access_chown(c, st,
+			(to_set & FUSE_SET_ATTR_UID) ? attr->st_uid : (uid_t)-1,
+			(to_set & FUSE_SET_ATTR_GID) ? attr->st_gid : (gid_t)-1);
+	if (r == 0 && (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME))) {
+		bool now = (!(to_set & FUSE_SET_ATTR_ATIME) ||
+			    (to_set & FUSE_SET_ATTR_ATIME_NOW)) &&
+			   (!(to_set & FUSE_SET_ATTR_MTIME) ||
+			    (to_set & FUSE_SET_ATTR_MTIME_NOW));
+
+		r = rcfs_access_utimes(c, st, now);
+	}
+	return r;
 }
 
 static int set_meta(int fd, const struct stat *attr, int to_set)
@@ -855,18 +614,87 @@ static int set_meta(int fd, const struct stat *attr, int to_set)
 	return 0;
 }
 
+#define META_ATTRS	(FUSE_SET_ATTR_MODE | FUSE_SET_ATTR_UID | \
+			 FUSE_SET_ATTR_GID | FUSE_SET_ATTR_ATIME | \
+			 FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW | \
+			 FUSE_SET_ATTR_MTIME_NOW)
+
+/*
+ * setattr on an open file (ftruncate(2): the kernel sends the handle):
+ * it acts on the writer's copy, whatever namespace the caller is in now,
+ * and is published with it.
+ */
+static int setattr_handle(struct rcfs_caller *c, struct handle *h,
+			  struct stat *attr, int to_set, struct stat *ret)
+{
+	struct stat st;
+	int r = 0;
+
+	if (!h->writer)
+		return -EBADF;
+	pthread_mutex_lock(&h->lock);
+	if ((to_set & META_ATTRS) && fstat(h->fd, &st) < 0)
+		r = -errno;
+	if (r == 0 && (to_set & META_ATTRS))
+		r = may_setattr(c, &st, attr, to_set);
+	if (r == 0)
+		r = h->failed ? -h->failed : writer_prepare(h);
+	if (r == 0 && (to_set & FUSE_SET_ATTR_SIZE) &&
+	    ftruncate(h->fd, attr->st_size) < 0)
+		r = -errno;
+	if (r == 0 && (to_set & FUSE_SET_ATTR_SIZE))
+		h->written = true;
+	if (r == 0)
+		r = set_meta(h->fd, attr, to_set & META_ATTRS);
+	if (r == 0 && (to_set & (FUSE_SET_ATTR_SIZE | META_ATTRS)))
+		h->dirty = true;
+	if (r == 0)
+		r = fstat(h->fd, ret) < 0 ? -errno : 0;
+	pthread_mutex_unlock(&h->lock);
+	return r;
+}
+
+/*
+ * chmod, chown, utimes by path (and fchmod & co., which the kernel sends
+ * without the handle): on the file the caller's namespace sees, only a
+ * file of its own (changing the default's would change it for all), and
+ * only as the caller may.
+ */
+static int setattr_meta(struct rcfs_caller *c, const struct rcfs_target *t,
+			struct stat *attr, int to_set)
+{
+	struct rcfs_daemon *d = c->d;
+	struct rcfs_view v;
+	int r, fd;
+
+	r = rcfs_view_open(c, t, 0, &v);
+	if (r < 0)
+		return r;
+	if (v.kind == RCFS_VIEW_DEFAULT)
+		r = -EPERM;
+	if (r == 0)
+		r = may_setattr(c, &v.st, attr, to_set);
+	if (r == 0) {
+		fd = v.snap ? d->host.fd : v.fd;
+		r = set_meta(fd, attr, to_set);
+		/* a part may have been done even when a later part failed */
+		rcfs_watch_touch(d->watch);
+	}
+	rcfs_view_close(&v);
+	return r;
+}
+
 static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 		       int to_set, struct fuse_file_info *fi)
 {
-	struct rcfs_daemon *d = daemon_of(req);
-	struct handle *h = fi ? handle_of(fi) : NULL;
+	struct rcfs_caller c;
 	struct rcfs_target t;
 	struct stat st;
-	bool owned = false;
-	int r, fd = -1;
+	uint64_t need;
+	int r;
 
 	(void)ino;
-	r = resolve(req, &t);
+	r = find_caller(req, &c);
 	if (r < 0)
 		goto out;
 	if ((to_set & FUSE_SET_ATTR_SIZE) &&
@@ -874,45 +702,17 @@ static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 		r = -EFBIG;
 		goto out;
 	}
-	if (h)
-		pthread_mutex_lock(&h->lock);
-	if (to_set & FUSE_SET_ATTR_SIZE) {
-		if (h) {
-			r = prepare_write(h);
-			if (r == 0 && ftruncate(h->fd, attr->st_size) < 0)
-				r = -errno;
-			if (r == 0)
-				h->dirty = h->written = true;
-		} else {
-			r = truncate_target(d, &t, attr->st_size);
-		}
+	if (fi) {
+		r = setattr_handle(&c, handle_of(fi), attr, to_set, &st);
+		goto out;
 	}
-	to_set &= ~FUSE_SET_ATTR_SIZE;
-	if (r == 0 && to_set) {
-		/* an open writer's copy carries the change to its commit */
-		if (h && h->copy)
-			r = set_meta(h->fd, attr, to_set);
-		if (r == 0) {
-			fd = open_meta(d, &t, &owned);
-			if (fd == -ENOENT && h && h->copy)
-				fd = -1;	/* its first file: the copy has it */
-			else if (fd < 0)
-				r = fd;
-			else
-				r = set_meta(fd, attr, to_set);
-		}
-	}
-	/* chmod, chown and utimes change a file of the namespace's own;
-	 * a part may have been done even when a later part failed */
-	rcfs_watch_touch(d->watch);
-	if (r == 0 && h)
-		r = fstat(h->fd, &st) < 0 ? -errno : 0;
-	else if (r == 0)
-		r = stat_visible(d, &t, &st);
-	if (h)
-		pthread_mutex_unlock(&h->lock);
-	if (fd >= 0 && owned)
-		close(fd);
+	r = map_caller(&c, &t);
+	if (r == 0 && (to_set & FUSE_SET_ATTR_SIZE))
+		r = truncate_target(&c, &t, attr->st_size);
+	if (r == 0 && (to_set & META_ATTRS))
+		r = setattr_meta(&c, &t, attr, to_set & META_ATTRS);
+	if (r == 0)
+		r = rcfs_view_stat(&c, &t, &st, &need);
 out:
 	if (r < 0)
 		fuse_reply_err(req, -r);

@@ -22,12 +22,15 @@ int rcfs_attrcache_new(size_t nslots, struct rcfs_attrcache **ret);
 void rcfs_attrcache_free(struct rcfs_attrcache *c);
 
 /* Whether namespace KEY has an entry made at generation GEN; then its
- * result (0 or -errno) in *RET_R and, for 0, the attributes in *RET_ST. */
+ * result (0 or -errno) in *RET_R and, for 0, the attributes in *RET_ST,
+ * and in *RET_COOKIE the namespace cookie the answer holds for alone
+ * (0: any namespace with inode KEY; identity.h). */
 bool rcfs_attrcache_get(struct rcfs_attrcache *c, ino_t key, uint64_t gen,
-			int *ret_r, struct stat *ret_st);
-/* Keep R and ST for KEY, found at GEN (read before looking them up).
- * A slot being written by another thread is left to it. */
+			int *ret_r, struct stat *ret_st, uint64_t *ret_cookie);
+/* Keep R and ST for KEY, found at GEN (read before looking them up),
+ * for the namespace with COOKIE alone (0: for any).  A slot being
+ * written by another thread is left to it. */
 void rcfs_attrcache_put(struct rcfs_attrcache *c, ino_t key, uint64_t gen,
-			int r, const struct stat *st);
+			int r, const struct stat *st, uint64_t cookie);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 /*
@@ -30,8 +31,13 @@ int rcfs_backing_unlink(int dirfd, const char *rel);
  */
 struct rcfs_replace {
 	int fd;		/* the private copy: read, write, truncate it */
-	int dirfd;	/* directory that holds REL's last component */
+	int dirfd;	/* directory that holds REL's last component (a real
+			 * descriptor: the commit fsyncs it) */
 	char name[256];	/* REL's last component */
+	/* the namespace the new file is for (identity.h), recorded on it
+	 * before it is linked in; 0: none (a named namespace's file) */
+	uint64_t record;
+	bool published;	/* the last commit renamed it into place */
 };
 
 /*
@@ -44,9 +50,10 @@ int rcfs_replace_begin(struct rcfs_replace *r, int basefd, const char *rel,
 /* The same for an absolute PATH (the host's source).  0 or -errno. */
 int rcfs_replace_begin_path(struct rcfs_replace *r, const char *path,
 			    const struct stat *like);
-/* fsync, link under a temporary name, rename over the file.  On error
- * the old file is intact and R can be committed again or aborted.
- * Returns 0 or -errno. */
+/* Record, fsync, link under a temporary name, rename over the file,
+ * fsync the directory.  On an error before the rename the old file is
+ * intact; after it (the directory's fsync) the new one is in place but
+ * may not survive a crash.  Returns 0 or -errno. */
 int rcfs_replace_commit(struct rcfs_replace *r);
 /* After a commit R's fd is the live file: start a new private copy of
  * it (same name, content, owner, mode) before writing again.  0 or
@@ -67,10 +74,11 @@ int rcfs_replace_cleanup(int base, bool subdirs);
 /* Copy everything from SRC (from offset 0) to DST.  0 or -errno. */
 int rcfs_copy_fd(int src, int dst);
 
-/* Replace REL beneath BASEFD by LEN bytes of DATA, atomically.  0 or
- * -errno. */
+/* Replace REL beneath BASEFD by LEN bytes of DATA, atomically, with
+ * RECORD as rcfs_replace's.  0 or -errno. */
 int rcfs_replace_data(int basefd, const char *rel, const void *data,
-		      size_t len, const struct stat *like, int mkdir);
+		      size_t len, const struct stat *like, int mkdir,
+		      uint64_t record);
 
 /* Read all of FD (at most RCFS_MAX_FILE_SIZE) into a malloc'd, NUL
  * terminated buffer.  0 or -errno (-EFBIG when larger). */

@@ -37,7 +37,10 @@ unsigned int rcfs_threads_default(void);
  * Apply one -o list ("ro,default=/x,threads=4"), left to right: mount
  * flags, settings (rcfs_settings_set), the daemon's own switches.
  * Mount-only options (rcfs_option_is_mount_only) and empty items are
- * skipped.  Stops at the first bad item.  Returns 0, -ENOMEM, or
+ * skipped.  A list that ends as mount.fuse3(8) ends the lists it passes
+ * (",dev,suid") sets detach, unless it says detach or foreground: the
+ * helper waits for the daemon to exit.  Stops at the first bad item.
+ * Returns 0, -ENOMEM, or
  * -EINVAL with *RET_MSG a malloc'd reason ("unknown mount option
  * \"x\""), or NULL if even that could not be allocated.
  */

@@ -13,13 +13,6 @@
 
 #include "resolvconf.h"
 
-/*
- * The cookie of the network namespace NSFD refers to (-1: the caller's
- * own): a number the kernel never gives another namespace, unlike the
- * inode.  Returns 0 or -errno (-ENOPROTOOPT before Linux 5.14).
- */
-int rcfs_netns_cookie(int nsfd, uint64_t *ret);
-
 /* ---- openresolv's state of a namespace ------------------------------- */
 
 /* The state directory of key KEY (a namespace's name or inode) under

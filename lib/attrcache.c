@@ -18,6 +18,7 @@
 struct entry {
 	uint64_t key;
 	uint64_t gen;
+	uint64_t cookie;
 	int64_t r;
 	struct stat st;
 };
@@ -60,7 +61,7 @@ static struct slot *slot_of(struct rcfs_attrcache *c, ino_t key)
 }
 
 bool rcfs_attrcache_get(struct rcfs_attrcache *c, ino_t key, uint64_t gen,
-			int *ret_r, struct stat *ret_st)
+			int *ret_r, struct stat *ret_st, uint64_t *ret_cookie)
 {
 	struct slot *s = slot_of(c, key);
 	uint64_t w[ENTRY_WORDS];
@@ -79,13 +80,14 @@ bool rcfs_attrcache_get(struct rcfs_attrcache *c, ino_t key, uint64_t gen,
 	if (e.key != (uint64_t)key || e.gen != gen || !gen)
 		return false;
 	*ret_r = (int)e.r;
+	*ret_cookie = e.cookie;
 	if (e.r == 0)
 		*ret_st = e.st;
 	return true;
 }
 
 void rcfs_attrcache_put(struct rcfs_attrcache *c, ino_t key, uint64_t gen,
-			int r, const struct stat *st)
+			int r, const struct stat *st, uint64_t cookie)
 {
 	struct slot *s = slot_of(c, key);
 	uint64_t w[ENTRY_WORDS];
@@ -95,6 +97,7 @@ void rcfs_attrcache_put(struct rcfs_attrcache *c, ino_t key, uint64_t gen,
 	memset(&e, 0, sizeof(e));
 	e.key = (uint64_t)key;
 	e.gen = gen;
+	e.cookie = cookie;
 	e.r = r;
 	if (r == 0)
 		e.st = *st;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "backing.h"
+#include "identity.h"
 #include "paths.h"
 
 static int sys_openat2(int dirfd, const char *path, struct open_how *how)
@@ -102,10 +103,10 @@ int rcfs_backing_stat(int dirfd, const char *rel, struct stat *ret)
 	return r;
 }
 
-/* Split REL into the directory that holds it (opened beneath BASEFD,
- * created when MKDIR) and its last component. */
-static int open_parent(int basefd, const char *rel, int mkdir_missing,
-		       char *name, size_t len)
+/* Split REL into the directory that holds it (opened beneath BASEFD
+ * with FLAGS, created when MKDIR) and its last component. */
+static int open_parent(int basefd, const char *rel, int flags,
+		       int mkdir_missing, char *name, size_t len)
 {
 	const char *slash = strrchr(rel, '/');
 	char dir[PATH_MAX];
@@ -115,16 +116,16 @@ static int open_parent(int basefd, const char *rel, int mkdir_missing,
 		return -ENAMETOOLONG;
 	strcpy(name, slash ? slash + 1 : rel);
 	if (!slash)
-		return rcfs_backing_open(basefd, ".", O_PATH | O_DIRECTORY, 0);
+		return rcfs_backing_open(basefd, ".", flags | O_DIRECTORY, 0);
 	if ((size_t)(slash - rel) >= sizeof(dir))
 		return -ENAMETOOLONG;
 	memcpy(dir, rel, (size_t)(slash - rel));
 	dir[slash - rel] = '\0';
-	fd = rcfs_backing_open(basefd, dir, O_PATH | O_DIRECTORY, 0);
+	fd = rcfs_backing_open(basefd, dir, flags | O_DIRECTORY, 0);
 	if (fd == -ENOENT && mkdir_missing) {
 		if (mkdirat(basefd, dir, 0755) < 0 && errno != EEXIST)
 			return -errno;
-		fd = rcfs_backing_open(basefd, dir, O_PATH | O_DIRECTORY, 0);
+		fd = rcfs_backing_open(basefd, dir, flags | O_DIRECTORY, 0);
 	}
 	return fd;
 }
@@ -135,7 +136,7 @@ int rcfs_backing_unlink(int dirfd, const char *rel)
 	struct stat st;
 	int pfd, r = 0;
 
-	pfd = open_parent(dirfd, rel, 0, name, sizeof(name));
+	pfd = open_parent(dirfd, rel, O_PATH, 0, name, sizeof(name));
 	if (pfd < 0)
 		return pfd;
 	if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -172,7 +173,10 @@ int rcfs_replace_begin(struct rcfs_replace *r, int basefd, const char *rel,
 	int e;
 
 	r->fd = -1;
-	r->dirfd = open_parent(basefd, rel, mkdir_missing, r->name,
+	r->record = 0;
+	r->published = false;
+	/* readable, not O_PATH: fsync() of an O_PATH descriptor fails */
+	r->dirfd = open_parent(basefd, rel, O_RDONLY, mkdir_missing, r->name,
 			       sizeof(r->name));
 	if (r->dirfd < 0)
 		return r->dirfd;
@@ -190,6 +194,8 @@ int rcfs_replace_begin_path(struct rcfs_replace *r, const char *path,
 	int e;
 
 	r->fd = r->dirfd = -1;
+	r->record = 0;
+	r->published = false;
 	/* Replace the file, not a symlink on the way to it. */
 	if (!realpath(path, real))
 		return -errno;
@@ -199,7 +205,7 @@ int rcfs_replace_begin_path(struct rcfs_replace *r, const char *path,
 	strcpy(r->name, slash + 1);
 	memcpy(dir, real, (size_t)(slash - real));
 	dir[slash - real] = '\0';
-	r->dirfd = open(*dir ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	r->dirfd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (r->dirfd < 0)
 		return -errno;
 	e = replace_init(r, like);
@@ -301,6 +307,12 @@ int rcfs_replace_commit(struct rcfs_replace *r)
 	char tmp[NAME_MAX + 1];
 	int e;
 
+	r->published = false;
+	if (r->record) {
+		e = rcfs_record_set(r->fd, r->record);
+		if (e < 0 && e != -EOPNOTSUPP)
+			return e;
+	}
 	if (fsync(r->fd) < 0)
 		return -errno;
 	for (;;) {
@@ -317,9 +329,10 @@ int rcfs_replace_commit(struct rcfs_replace *r)
 		unlinkat(r->dirfd, tmp, 0);
 		return e;
 	}
-	/* the rename is durable once the directory is */
-	fsync(r->dirfd);
-	return 0;
+	r->published = true;
+	/* the rename is durable once the directory is: a writer told
+	 * "saved" must not lose it to a power cut */
+	return fsync(r->dirfd) < 0 ? -errno : 0;
 }
 
 int rcfs_replace_restart(struct rcfs_replace *r)
@@ -376,7 +389,8 @@ int rcfs_copy_fd(int src, int dst)
 }
 
 int rcfs_replace_data(int basefd, const char *rel, const void *data,
-		      size_t len, const struct stat *like, int mkdir_missing)
+		      size_t len, const struct stat *like, int mkdir_missing,
+		      uint64_t record)
 {
 	struct rcfs_replace r;
 	const char *p = data;
@@ -385,6 +399,7 @@ int rcfs_replace_data(int basefd, const char *rel, const void *data,
 	e = rcfs_replace_begin(&r, basefd, rel, like, mkdir_missing);
 	if (e < 0)
 		return e;
+	r.record = record;
 	while (len > 0) {
 		ssize_t w = write(r.fd, p, len);
 

@@ -5,11 +5,14 @@
  * says the rest.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "daemonstate.h"
 #include "mounts.h"
@@ -22,10 +25,19 @@ static int dup_str(char **dst, const char *value)
 	return *dst ? 0 : -ENOMEM;
 }
 
+/* KEY=... at the start of LINE: the value, or NULL. */
+static const char *value_of(const char *line, const char *key)
+{
+	size_t n = strlen(key);
+
+	return !strncmp(line, key, n) && line[n] == '=' ? line + n + 1 : NULL;
+}
+
 /* The extra keys the daemon adds after rcfs_settings_write()'s. */
 static int read_extra(struct rcfs_daemon_info *d, FILE *f)
 {
 	char *line = NULL;
+	const char *v;
 	size_t cap = 0;
 	ssize_t n;
 	int r = 0;
@@ -33,27 +45,46 @@ static int read_extra(struct rcfs_daemon_info *d, FILE *f)
 	while (r == 0 && (n = getline(&line, &cap, f)) > 0) {
 		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';
-		if (!strncmp(line, "pid=", 4))
-			d->pid = (pid_t)atoi(line + 4);
-		else if (!strncmp(line, "host_source=", 12))
-			r = dup_str(&d->host_source, line + 12);
-		else if (!strncmp(line, "host_kind=", 10))
-			r = dup_str(&d->host_kind, line + 10);
-		else if (!strncmp(line, "callers=", 8))
-			r = dup_str(&d->callers, line + 8);
+		if ((v = value_of(line, RCFS_STATE_PID)))
+			d->pid = (pid_t)atoi(v);
+		else if ((v = value_of(line, RCFS_STATE_HOST_SOURCE)))
+			r = dup_str(&d->host_source, v);
+		else if ((v = value_of(line, RCFS_STATE_HOST_KIND)))
+			r = dup_str(&d->host_kind, v);
+		else if ((v = value_of(line, RCFS_STATE_CALLERS)))
+			r = dup_str(&d->callers, v);
+		else if ((v = value_of(line, RCFS_STATE_SERVER)))
+			d->server = (pid_t)atoi(v);
+		else if ((v = value_of(line, RCFS_STATE_RESTARTS)))
+			d->restarts = (unsigned int)strtoul(v, NULL, 10);
+		else if ((v = value_of(line, RCFS_STATE_REASON)))
+			r = dup_str(&d->restart_reason, v);
+		else if ((v = value_of(line, RCFS_STATE_VERSION)))
+			r = dup_str(&d->version, v);
+		else if ((v = value_of(line, RCFS_STATE_BINARY)))
+			r = dup_str(&d->binary, v);
 	}
 	free(line);
 	return r;
 }
 
-int rcfs_daemon_read_state(struct rcfs_daemon_info *d, const char *path)
+static void info_free(struct rcfs_daemon_info *i)
 {
-	FILE *f;
+	free(i->mountpoint);
+	free(i->source);
+	free(i->host_source);
+	free(i->host_kind);
+	free(i->callers);
+	free(i->restart_reason);
+	free(i->version);
+	free(i->binary);
+	rcfs_settings_free(&i->settings);
+}
+
+static int read_state(struct rcfs_daemon_info *d, FILE *f)
+{
 	int r;
 
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
 	r = rcfs_settings_read(&d->settings, f);
 	if (r == 0) {
 		rewind(f);
@@ -65,19 +96,77 @@ int rcfs_daemon_read_state(struct rcfs_daemon_info *d, const char *path)
 	return r;
 }
 
+int rcfs_daemon_read_state(struct rcfs_daemon_info *d, const char *path)
+{
+	FILE *f = fopen(path, "re");
+	struct stat st;
+
+	if (!f)
+		return -errno;
+	/* settings root acts on: written by root alone */
+	if (fstat(fileno(f), &st) < 0 || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return -EPERM;
+	}
+	return read_state(d, f);
+}
+
+int rcfs_daemon_read_state_fd(struct rcfs_daemon_info *d, int fd)
+{
+	int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	FILE *f;
+
+	if (copy < 0)
+		return -errno;
+	f = lseek(copy, 0, SEEK_SET) == 0 ? fdopen(copy, "r") : NULL;
+	if (!f) {
+		int e = errno;
+
+		close(copy);
+		return -e;
+	}
+	return read_state(d, f);
+}
+
+void rcfs_daemon_info_free(struct rcfs_daemon_info *i)
+{
+	info_free(i);
+}
+
 struct find_ctx {
 	struct rcfs_daemons *d;
 	const char *state_dir;
 };
 
-static void info_free(struct rcfs_daemon_info *i)
+
+/* Whether the super options say root mounted it: the daemon mounts with
+ * user_id=0; fusermount writes the mounting user's. */
+static bool owned_by_root(const char *opts)
 {
-	free(i->mountpoint);
-	free(i->source);
-	free(i->host_source);
-	free(i->host_kind);
-	free(i->callers);
-	rcfs_settings_free(&i->settings);
+	const char *p = opts;
+
+	while ((p = strstr(p, "user_id="))) {
+		if ((p == opts || p[-1] == ',') && !strncmp(p + 8, "0", 1) &&
+		    (p[9] == ',' || !p[9]))
+			return true;
+		p += 8;
+	}
+	return false;
+}
+
+static int add_untrusted(struct rcfs_daemons *d, const char *mountpoint)
+{
+	char **v = realloc(d->untrusted, (d->n_untrusted + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	d->untrusted = v;
+	v[d->n_untrusted] = strdup(mountpoint);
+	if (!v[d->n_untrusted])
+		return -ENOMEM;
+	d->n_untrusted++;
+	return 0;
 }
 
 static int add_mount(const struct rcfs_mount *m, void *data)
@@ -89,6 +178,8 @@ static int add_mount(const struct rcfs_mount *m, void *data)
 
 	if (strcmp(m->fstype, RCFS_FSTYPE))
 		return 0;
+	if (!owned_by_root(m->super_options))
+		return add_untrusted(c->d, m->mountpoint);
 	v = realloc(c->d->v, (c->d->n + 1) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
@@ -127,8 +218,7 @@ int rcfs_daemons_find(const char *mountinfo, const char *state_dir,
 	};
 	int r;
 
-	ret->v = NULL;
-	ret->n = 0;
+	memset(ret, 0, sizeof(*ret));
 	r = rcfs_mounts_foreach(mountinfo, add_mount, &c);
 	if (r < 0)
 		rcfs_daemons_free(ret);
@@ -142,8 +232,10 @@ void rcfs_daemons_free(struct rcfs_daemons *d)
 	for (size_t i = 0; i < d->n; i++)
 		info_free(&d->v[i]);
 	free(d->v);
-	d->v = NULL;
-	d->n = 0;
+	for (size_t i = 0; i < d->n_untrusted; i++)
+		free(d->untrusted[i]);
+	free(d->untrusted);
+	memset(d, 0, sizeof(*d));
 }
 
 /* PATH with its directory resolved: a mount point is a file, and may be
@@ -172,6 +264,10 @@ static int find_on(const struct rcfs_daemons *d, const char *path)
 
 	if (canon(path, want, sizeof(want)) < 0)
 		return -ENOENT;
+	for (size_t i = 0; i < d->n_untrusted; i++)
+		if (!strcmp(d->untrusted[i], want) ||
+		    !strcmp(d->untrusted[i], path))
+			found = -EPERM;
 	/* the last one mounted there is the one in use */
 	for (size_t i = 0; i < d->n; i++)
 		if (!strcmp(d->v[i].mountpoint, want) ||

@@ -4,6 +4,7 @@
  * rather than in the daemon so that a fuzzer can call it.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +129,44 @@ static int parse_one(struct rcfs_options *o, char *opt, char **ret_msg)
 	return 0;
 }
 
+/*
+ * Whether LIST ends the way mount.fuse3(8) ends every list it passes:
+ * it runs "TYPE SOURCE MOUNTPOINT -o LIST" through /bin/sh, waits for
+ * it to exit, and appends "dev" unless LIST has "nodev", then "suid"
+ * unless it has "nosuid".  Both are no-ops here (the daemon always
+ * mounts nodev,nosuid), so nothing else has a reason to end a list with
+ * them.  With both nodev and nosuid nothing is appended, and nothing
+ * tells.  A list that says "detach" or "foreground" has chosen.
+ */
+static bool from_mount_fuse(const char *list)
+{
+	const char *last = NULL, *prev = NULL, *p, *end;
+	size_t last_len = 0, prev_len = 0, len;
+	bool nodev = false, nosuid = false;
+
+#define IS(s, n, lit) ((n) == sizeof(lit) - 1 && !memcmp(s, lit, n))
+	for (p = list; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, ',');
+		len = (size_t)(end - p);
+		if (!len)
+			continue;
+		if (IS(p, len, "detach") || IS(p, len, "foreground"))
+			return false;
+		nodev |= IS(p, len, "nodev");
+		nosuid |= IS(p, len, "nosuid");
+		prev = last;
+		prev_len = last_len;
+		last = p;
+		last_len = len;
+	}
+	if (!last)
+		return false;
+	if (IS(last, last_len, "suid"))
+		return nodev || (prev && IS(prev, prev_len, "dev"));
+	return IS(last, last_len, "dev") && nosuid;
+#undef IS
+}
+
 int rcfs_options_parse(struct rcfs_options *o, const char *list,
 		       char **ret_msg)
 {
@@ -141,6 +180,9 @@ int rcfs_options_parse(struct rcfs_options *o, const char *list,
 	     opt = strtok_r(NULL, ",", &save))
 		r = parse_one(o, opt, ret_msg);
 	free(copy);
+	/* mount.fuse3 waits for us: the mount must outlive our exit */
+	if (r == 0 && from_mount_fuse(list))
+		o->detach = true;
 	return r;
 }
 

@@ -17,12 +17,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,55 +38,6 @@
 
 /* A state file is a few lines; anything larger is not openresolv's. */
 #define STATE_FILE_MAX	65536
-
-static int cookie_here(uint64_t *ret)
-{
-	socklen_t len = sizeof(*ret);
-	int fd, r = 0;
-
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, ret, &len) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
-struct cookie_req {
-	int nsfd;
-	uint64_t cookie;
-	int r;
-};
-
-/* A thread of its own enters the namespace: the caller's stays. */
-static void *cookie_thread(void *data)
-{
-	struct cookie_req *q = data;
-
-	if (setns(q->nsfd, CLONE_NEWNET) < 0)
-		q->r = -errno;
-	else
-		q->r = cookie_here(&q->cookie);
-	return NULL;
-}
-
-int rcfs_netns_cookie(int nsfd, uint64_t *ret)
-{
-	struct cookie_req q = { .nsfd = nsfd };
-	pthread_t t;
-	int r;
-
-	if (nsfd < 0)
-		return cookie_here(ret);
-	r = pthread_create(&t, NULL, cookie_thread, &q);
-	if (r)
-		return -r;
-	pthread_join(t, NULL);
-	if (q.r == 0)
-		*ret = q.cookie;
-	return q.r;
-}
 
 int rcfs_rcstate_path(const char *base, const char *key, char *buf,
 		      size_t len)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mount.resolvconffs: the mount(8) helper, so that /etc/fstab and
- * `mount -t resolvconffs` work.  It drops the options that only mount(8)
+ * `mount -t resolvconffs` work; installed as mount.fuse.resolvconffs too,
+ * which mount(8) runs for type fuse.resolvconffs instead of mount.fuse3.  It drops the options that only mount(8)
  * and fstab use, starts the daemon detached, and returns once the daemon
  * says the mount is live.
  *
@@ -63,6 +64,8 @@ static void usage(void)
 "\n"
 "The mount(8) helper for resolvconffs: starts the daemon detached and\n"
 "returns once the mount is live.  `umount MOUNTPOINT' stops the daemon.\n"
+"mount(8) runs it as mount.resolvconffs for type resolvconffs, and as\n"
+"mount.fuse.resolvconffs for type fuse.resolvconffs.\n"
 "\n"
 "Options:\n"
 "  -o OPTIONS   the daemon's -o options (see resolvconffs(8)); mount-only\n"

@@ -16,6 +16,7 @@
 #include "hostlookup.h"
 #include "netnsctl.h"
 #include "paths.h"
+#include "identity.h"
 #include "resolvstate.h"
 
 /* The host's network namespace: the daemon's, else init's. */

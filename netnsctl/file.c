@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "backing.h"
+#include "identity.h"
 #include "netnsctl.h"
 #include "nsenum.h"
 #include "resolvcheck.h"
@@ -28,15 +29,59 @@ const char *file_state_name(enum file_state s)
 		[FILE_DEFAULT] = "default",
 		[FILE_NONE] = "none",
 		[FILE_HOST] = "host",
+		[FILE_STALE] = "stale",
 	};
 
 	return names[s];
 }
 
-int target_content(struct ctl *c, const struct rcfs_target *t,
-		   enum file_state *ret_state, char **ret_text,
-		   size_t *ret_len)
+/*
+ * Whether FD, T's file, is the namespace's that NSPATH opens: a name's
+ * always; an inode key's when it carries the namespace's record, or none
+ * (the daemon gives it to the namespace at its first look).  1 yes,
+ * 0 stale, or -errno.
+ */
+static int own_file(const struct rcfs_target *t, const char *nspath, int fd)
 {
+	uint64_t rec, cookie;
+	int r;
+
+	if (t->named)
+		return 1;
+	r = rcfs_record_get(fd, &rec);
+	if (r == -EOPNOTSUPP || r == 0)
+		return 1;
+	if (r < 0)
+		return r;
+	if (!nspath)
+		return -ENOENT;
+	r = rcfs_netns_cookie_of_path(nspath, &cookie);
+	return r < 0 ? r : rec == cookie;
+}
+
+/* NS's file, if it is NS's own: a descriptor, -ENOENT when none, or
+ * -ESTALE when the one there was written for another namespace. */
+static int open_own(struct ctl *c, const struct rcfs_target *t,
+		    const char *nspath)
+{
+	int fd, r;
+
+	fd = rcfs_backing_open(c->map.backing_fd, t->rel,
+			       O_RDONLY | O_NONBLOCK, 0);
+	if (fd < 0)
+		return fd;
+	r = own_file(t, nspath, fd);
+	if (r > 0)
+		return fd;
+	close(fd);
+	return r < 0 ? r : -ESTALE;
+}
+
+int target_content(struct ctl *c, const struct rcfs_target *t,
+		   const char *nspath, enum file_state *ret_state,
+		   char **ret_text, size_t *ret_len)
+{
+	bool stale = false;
 	int fd, r;
 
 	if (t->kind == RCFS_TARGET_HOST) {
@@ -44,21 +89,23 @@ int target_content(struct ctl *c, const struct rcfs_target *t,
 		r = read_path(ctl_host_source(c), ret_text, ret_len);
 		goto empty_if_missing;
 	}
-	fd = rcfs_backing_open(c->map.backing_fd, t->rel, O_RDONLY, 0);
+	fd = open_own(c, t, nspath);
 	if (fd >= 0) {
 		*ret_state = FILE_OWN;
 		r = rcfs_read_fd(fd, ret_text, ret_len);
 		close(fd);
 		return r;
 	}
-	if (fd != -ENOENT)
+	if (fd == -ESTALE)
+		stale = true;
+	else if (fd != -ENOENT)
 		return fd;
+	*ret_state = stale ? FILE_STALE : FILE_DEFAULT;
 	if (!c->settings.default_file) {
-		*ret_state = FILE_NONE;
+		*ret_state = stale ? FILE_STALE : FILE_NONE;
 		r = -ENOENT;
 		goto empty_if_missing;
 	}
-	*ret_state = FILE_DEFAULT;
 	r = read_path(c->settings.default_file, ret_text, ret_len);
 empty_if_missing:
 	/* the daemon answers ENOENT too: the namespace sees no file */
@@ -132,13 +179,13 @@ struct current {
 };
 
 static int current_load(struct ctl *c, const struct rcfs_target *t,
-			struct current *cur)
+			const char *nspath, struct current *cur)
 {
 	enum file_state state;
 	int fd, r;
 
 	memset(cur, 0, sizeof(*cur));
-	fd = rcfs_backing_open(c->map.backing_fd, t->rel, O_RDONLY, 0);
+	fd = open_own(c, t, nspath);
 	if (fd >= 0) {
 		cur->exists = true;
 		r = fstat(fd, &cur->st) < 0 ? -errno : 0;
@@ -147,10 +194,10 @@ static int current_load(struct ctl *c, const struct rcfs_target *t,
 		close(fd);
 		return r;
 	}
-	if (fd != -ENOENT)
+	if (fd != -ENOENT && fd != -ESTALE)
 		return fd;
 	/* a new file starts from what the namespace sees now */
-	return target_content(c, t, &state, &cur->text, &cur->len);
+	return target_content(c, t, nspath, &state, &cur->text, &cur->len);
 }
 
 static void current_free(struct current *cur)
@@ -168,12 +215,12 @@ static void print_problems(const char *name, const struct rcfs_problems *p)
 /* Whether the file changed since CUR was loaded: a concurrent writer's
  * content must not be lost without a word. */
 static bool changed_meanwhile(struct ctl *c, const struct rcfs_target *t,
-			      const struct current *cur)
+			      const char *nspath, const struct current *cur)
 {
 	struct current now;
 	bool changed;
 
-	if (current_load(c, t, &now) < 0)
+	if (current_load(c, t, nspath, &now) < 0)
 		return true;
 	changed = now.exists != cur->exists ||
 		  (cur->exists && (now.len != cur->len ||
@@ -182,14 +229,24 @@ static bool changed_meanwhile(struct ctl *c, const struct rcfs_target *t,
 	return changed;
 }
 
+/* Save TEXT as NS's file (an inode key's records NS's identity, so that
+ * a later namespace given the same inode never sees it). */
 static int save(struct ctl *c, const struct rcfs_target *t,
-		const struct current *cur, const char *text, size_t len)
+		const struct nsref *ns, const struct current *cur,
+		const char *text, size_t len)
 {
+	uint64_t record = 0;
 	int r;
 
+	if (!t->named) {
+		r = rcfs_netns_cookie_of_path(ns->path, &record);
+		if (r < 0)
+			return fail(1, "Cannot identify network namespace \"%s\": %s",
+				    ns->label, strerror(-r));
+	}
 	r = rcfs_replace_data(c->map.backing_fd, t->rel, text, len,
 			      cur->exists ? &cur->st : NULL,
-			      c->settings.layout == RCFS_LAYOUT_DIR);
+			      c->settings.layout == RCFS_LAYOUT_DIR, record);
 	if (r < 0)
 		return fail(1, "Cannot write \"%s/%s\": %s",
 			    c->settings.backing_dir, t->rel, strerror(-r));
@@ -308,7 +365,7 @@ int cmd_set(struct ctl *c, int argc, char **argv)
 	r = file_target(c, nsargs, argv, &ns, &t);
 	if (r)
 		return r;
-	r = current_load(c, &t, &cur);
+	r = current_load(c, &t, ns.path, &cur);
 	if (r < 0) {
 		r = fail(1, "Cannot read the file of network namespace \"%s\": %s",
 			 ns.label, strerror(-r));
@@ -330,7 +387,7 @@ int cmd_set(struct ctl *c, int argc, char **argv)
 		   !memcmp(text, cur.text, cur.len)) {
 		r = 0;	/* nothing to do: no new inode, no new mtime */
 	} else {
-		r = save(c, &t, &cur, text, strlen(text));
+		r = save(c, &t, &ns, &cur, text, strlen(text));
 	}
 	rcfs_problems_free(&probs);
 	free(text);
@@ -513,7 +570,7 @@ int cmd_edit(struct ctl *c, int argc, char **argv)
 	r = file_target(c, argc, argv, &ns, &t);
 	if (r)
 		return r;
-	r = current_load(c, &t, &cur);
+	r = current_load(c, &t, ns.path, &cur);
 	if (r < 0) {
 		r = fail(1, "Cannot read the file of network namespace \"%s\": %s",
 			 ns.label, strerror(-r));
@@ -536,12 +593,12 @@ int cmd_edit(struct ctl *c, int argc, char **argv)
 	if (r == -1) {
 		r = 0;		/* unchanged: nothing written */
 	} else if (r == 0) {
-		if (changed_meanwhile(c, &t, &cur)) {
+		if (changed_meanwhile(c, &t, ns.path, &cur)) {
 			r = fail(1, "\"%s/%s\" changed while you edited it: not saved, your version is in %s",
 				 c->settings.backing_dir, t.rel, tmp.file);
 			goto out;	/* keep the user's work */
 		}
-		r = save(c, &t, &cur, text, len);
+		r = save(c, &t, &ns, &cur, text, len);
 	}
 	tmp_remove(&tmp);
 out:
@@ -593,6 +650,7 @@ static bool prunable(struct ctl *c, const struct rcfs_nslist *live,
 		     size_t klen)
 {
 	const char *base = c->map.basename;
+	const struct rcfs_ns *ns;
 	char path[PATH_MAX];
 	struct stat st;
 	uintmax_t ino;
@@ -609,8 +667,21 @@ static bool prunable(struct ctl *c, const struct rcfs_nslist *live,
 	if (lstat(path, &st) == 0)
 		return false;
 	ino = strtoumax(key, NULL, 10);
-	if (rcfs_nslist_find(live, (ino_t)ino) || (ino_t)ino == c->map.host_ino)
+	if ((ino_t)ino == c->map.host_ino)
 		return false;
+	ns = rcfs_nslist_find(live, (ino_t)ino);
+	if (ns) {
+		/* alive: only a file written for an earlier namespace that
+		 * had the same inode */
+		struct rcfs_target t = { .kind = RCFS_TARGET_KEY };
+		int fd;
+
+		snprintf(t.rel, sizeof(t.rel), "%s", rel);
+		fd = open_own(c, &t, ns->path);
+		if (fd >= 0)
+			close(fd);
+		return fd == -ESTALE;
+	}
 	return rcfs_backing_stat(c->map.backing_fd, rel, &st) == 0 &&
 	       S_ISREG(st.st_mode);
 }

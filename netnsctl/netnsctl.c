@@ -201,6 +201,9 @@ int ctl_settings(struct ctl *c, bool need_backing)
 		r = settings_copy(&c->settings, &c->daemon->settings);
 		if (r < 0)
 			return fail(1, "%s", strerror(-r));
+	} else if (c->mount && i == -EPERM) {
+		return fail(1, "The resolvconffs mount on \"%s\" is not owned by root: not a daemon's, ignored",
+			    c->mount);
 	} else if (c->mount) {
 		return fail(1, "No resolvconffs mount on \"%s\"", c->mount);
 	} else if (i == -ENOTUNIQ) {

@@ -97,10 +97,13 @@ int print_value(struct ctl *c, const char *table, const char *column,
 		int json_type, const char *value);
 
 /* file.c: what a target sees */
-enum file_state { FILE_OWN, FILE_DEFAULT, FILE_NONE, FILE_HOST };
+/* FILE_STALE: its key's file was written for an earlier namespace with
+ * the same inode (identity.h); it sees the default, or nothing */
+enum file_state { FILE_OWN, FILE_DEFAULT, FILE_NONE, FILE_HOST, FILE_STALE };
 const char *file_state_name(enum file_state s);
+/* What T sees; NSPATH opens its namespace (to tell a stale file). */
 int target_content(struct ctl *c, const struct rcfs_target *t,
-		   enum file_state *ret_state, char **ret_text,
-		   size_t *ret_len);
+		   const char *nspath, enum file_state *ret_state,
+		   char **ret_text, size_t *ret_len);
 
 #endif

@@ -15,6 +15,7 @@
 #include "nl.h"
 #include "nsenum.h"
 #include "resolvconf.h"
+#include "identity.h"
 #include "resolvstate.h"
 
 /* The NSID our namespace gave the namespace at PATH, as text ("" for
@@ -35,8 +36,9 @@ static void nsid_of(const char *path, char *buf, size_t len)
 }
 
 /* What the namespace sees, parsed; FILE state as text. */
-static int seen(struct ctl *c, ino_t ino, struct rcfs_target *t,
-		enum file_state *state, struct rcfs_resolv *rv, char **text)
+static int seen(struct ctl *c, ino_t ino, const char *nspath,
+		struct rcfs_target *t, enum file_state *state,
+		struct rcfs_resolv *rv, char **text)
 {
 	size_t len;
 	int r;
@@ -46,7 +48,7 @@ static int seen(struct ctl *c, ino_t ino, struct rcfs_target *t,
 	r = rcfs_map_ino(&c->map, ino, t);
 	if (r < 0)
 		return r;
-	r = target_content(c, t, state, text, &len);
+	r = target_content(c, t, nspath, state, text, &len);
 	if (r < 0)
 		return r;
 	return rcfs_resolv_parse(*text, rv);
@@ -94,7 +96,7 @@ static int list_row(struct ctl *c, struct libscols_table *tb,
 		enum file_state st;
 		char *text;
 
-		r = seen(c, ns->ino, &t, &st, &rv, &text);
+		r = seen(c, ns->ino, ns->path, &t, &st, &rv, &text);
 		/* one unreadable file must not hide the other namespaces */
 		if (r < 0 && r != -ENOMEM) {
 			warnx("Cannot read the file of network namespace %ju: %s",
@@ -402,7 +404,7 @@ static int show_record(struct ctl *c, const struct nsref *ns,
 
 	if (!ln)
 		return -ENOMEM;
-	r = seen(c, ns->ino, &t, &st, &rv, &text);
+	r = seen(c, ns->ino, ns->path, &t, &st, &rv, &text);
 	if (r < 0)
 		return r;
 	if (t.named)

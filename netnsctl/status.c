@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <glob.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -92,8 +93,8 @@ static bool nm_writes_in_place(void)
 }
 
 enum { T_MOUNTPOINT, T_BACKING, T_LAYOUT, T_EXTENSION, T_DEFAULT,
-       T_HOST_SOURCE, T_HOST_KIND, T_CALLERS, T_PID, T_MANAGER,
-       T_WARNINGS };
+       T_HOST_SOURCE, T_HOST_KIND, T_CALLERS, T_PID, T_SERVER, T_RESTARTS,
+       T_REASON, T_VERSION, T_BINARY, T_MANAGER, T_WARNINGS };
 
 static const struct col status_cols[] = {
 	[T_MOUNTPOINT] = { "MOUNTPOINT", 0, 0, SCOLS_JSON_STRING },
@@ -105,6 +106,11 @@ static const struct col status_cols[] = {
 	[T_HOST_KIND] = { "HOST-KIND", 0, 0, SCOLS_JSON_STRING },
 	[T_CALLERS] = { "CALLERS", 0, 0, SCOLS_JSON_STRING },
 	[T_PID] = { "PID", 0, 0, SCOLS_JSON_NUMBER },
+	[T_SERVER] = { "SERVER", 0, 0, SCOLS_JSON_NUMBER },
+	[T_RESTARTS] = { "RESTARTS", 0, 0, SCOLS_JSON_NUMBER },
+	[T_REASON] = { "REASON", 0, 0, SCOLS_JSON_STRING },
+	[T_VERSION] = { "VERSION", 0, 0, SCOLS_JSON_STRING },
+	[T_BINARY] = { "BINARY", 0, 0, SCOLS_JSON_STRING },
 	[T_MANAGER] = { "MANAGER", 0, 0, SCOLS_JSON_STRING },
 	[T_WARNINGS] = { "WARNINGS", 0, 0, SCOLS_JSON_ARRAY_STRING },
 };
@@ -161,6 +167,39 @@ static void check(const struct rcfs_daemon_info *d, const char *manager,
 static void check_namespace_dns(const struct rcfs_daemon_info *d,
 				struct warnings *w);
 
+/*
+ * Who serves: the serving process, its restarts and why the last one
+ * was, and the binary it runs as the kernel says (" (deleted)" when a
+ * newer one was installed since: SIGUSR2 to PID runs it).
+ */
+static int server_cells(struct libscols_line *ln,
+			const struct rcfs_daemon_info *d)
+{
+	char exe[PATH_MAX + 16], link[64];
+	ssize_t n = -1;
+	int r = 0;
+
+	if (!d->has_state)
+		return 0;
+	if (d->server > 0) {
+		snprintf(link, sizeof(link), "/proc/%d/exe", (int)d->server);
+		n = readlink(link, exe, sizeof(exe) - 1);
+	}
+	if (n >= 0)
+		exe[n] = '\0';
+	if (d->server > 0)
+		r = table_set(ln, T_SERVER, "%d", (int)d->server);
+	if (r == 0)
+		r = table_set(ln, T_RESTARTS, "%u", d->restarts);
+	if (r == 0 && d->restart_reason)
+		r = table_set(ln, T_REASON, "%s", d->restart_reason);
+	if (r == 0 && d->version)
+		r = table_set(ln, T_VERSION, "%s", d->version);
+	if (r == 0 && (n >= 0 || d->binary))
+		r = table_set(ln, T_BINARY, "%s", n >= 0 ? exe : d->binary);
+	return r;
+}
+
 static int status_row(const struct ctl *c, struct libscols_table *tb,
 		      const struct rcfs_daemon_info *d)
 {
@@ -192,6 +231,8 @@ static int status_row(const struct ctl *c, struct libscols_table *tb,
 		r = table_set(ln, T_CALLERS, "%s", d->callers);
 	if (r == 0 && d->pid > 0)
 		r = table_set(ln, T_PID, "%d", (int)d->pid);
+	if (r == 0)
+		r = server_cells(ln, d);
 	if (r == 0 && manager)
 		r = table_set(ln, T_MANAGER, "%s", manager);
 	check(d, manager, &w);

@@ -146,6 +146,17 @@ fish_complete() {
 	assert_output nofail
 }
 
+@test "bash, zsh, fish: mount.fuse.resolvconffs completes as mount.resolvconffs" {
+	run bash_complete resolvconffs mount.fuse.resolvconffs -o nof
+	assert_output nofail
+	run bash_complete resolvconffs mount.fuse.resolvconffs -t ''
+	assert_output "$(printf '%s\n' fuse.resolvconffs resolvconffs)"
+	run zsh_complete 'mount.fuse.resolvconffs -t '
+	assert_output "$(printf '%s\n' fuse.resolvconffs resolvconffs)"
+	run fish_complete mount.resolvconffs.fish 'mount.fuse.resolvconffs -t '
+	assert_output "$(printf '%s\n' fuse.resolvconffs resolvconffs)"
+}
+
 @test "zsh: the completion functions load without error" {
 	run zsh -fc "fpath=($COMPLETIONS/zsh \$fpath); autoload -Uz compinit; compinit -u -D
 		autoload +X _netnsctl _resolvconffs && whence -w _netnsctl _resolvconffs"

@@ -62,7 +62,7 @@ ask_then_look() {
 	rcfs_track_pid "$apid"
 	read -r pid line <&"${ASK[0]}"
 	ASKED_PID=$pid
-	echo "$line / $(held "$RCFS_DAEMON_PID" "$pid")"
+	echo "$line / $(held "$(rcfs_server_pid "$MP")" "$pid")"
 	echo >&"${ASK[1]}"
 	wait "$apid"
 }
@@ -87,7 +87,7 @@ ask_then_look() {
 	pid=$ASKED_PID
 	# gone with the thread, at the watch's next refresh (5 s)
 	deadline=$((SECONDS + 10))
-	while [ "$(held "$RCFS_DAEMON_PID" "$pid")" != 0 ]; do
+	while [ "$(held "$(rcfs_server_pid "$MP")" "$pid")" != 0 ]; do
 		[ $SECONDS -lt $deadline ] || fail "the daemon still holds /proc/$pid/ns/net"
 		sleep 0.1
 	done
@@ -103,7 +103,7 @@ ask_then_look() {
 exec nsenter --net="/run/netns/$4" -- bash -c '\''
 	for ((i = 0; i < 20; i++)); do [ -f "$1" ] || exit 3; done
 	read -r line < "$1" && echo "$$ $line"'\'' _ "$1"'
-	run in_ns "$NS" bash -c "$script" _ "$MP" 100 "$RCFS_DAEMON_PID" "$OTHER"
+	run in_ns "$NS" bash -c "$script" _ "$MP" 100 "$(rcfs_server_pid "$MP")" "$OTHER"
 	assert_success
 	assert_equal "${#lines[@]}" 2
 	# one thread, first in NS, then in OTHER
@@ -124,7 +124,9 @@ dpid=$DPID
 out=$(nsenter --net="/run/netns/$first" -- bash -c "$asker" _ "$mp" 100)
 echo "first $out"
 tid=${out%% *}
-readlink /proc/$dpid/fd/* | grep -qx "/proc/$tid/ns/net" && echo "held $tid"
+# the serving process: the daemon's (the keeper's) child
+srv=$(pgrep -P "$dpid")
+readlink /proc/$srv/fd/* | grep -qx "/proc/$tid/ns/net" && echo "held $tid"
 for ((try = 0; try < 20; try++)); do
 	echo $((tid - 1)) > /proc/sys/kernel/ns_last_pid
 	# "&" forks once and execs: the new process takes the id
@@ -170,7 +172,7 @@ EOF
 			sleep 0.05
 		done
 	done
-	n=$(links "$RCFS_DAEMON_PID")
+	n=$(links "$(rcfs_server_pid "$MP")")
 	rcfs_figure "links held with 100 frequent threads alive: $n"
 	[ "$n" -ge 1 ] || fail "no link held"
 	[ "$n" -le 64 ] || fail "$n links held"

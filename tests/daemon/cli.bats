@@ -129,6 +129,9 @@ assert_nothing_mounted() {
 
 @test "an unprivileged user is not permitted to mount" {
 	chmod 0755 "$RCFS_TMP"
+	# run a copy that user nobody can reach: the build may sit in a
+	# directory only root may enter (a clone in /root)
+	install -m 0755 "$RESOLVCONFFS" "$RCFS_TMP/resolvconffs"
 	# a /dev/fuse anyone may open (as on most distributions), in a mount
 	# namespace of its own: what refuses is mount(2) itself
 	mknod -m 0666 "$RCFS_TMP/fuse" c 10 229
@@ -139,7 +142,7 @@ assert_nothing_mounted() {
 			timeout 10 "$@"
 		rc=$?
 		grep " - fuse\.resolvconffs " /proc/self/mountinfo >&2
-		exit $rc' - "$RCFS_TMP/fuse" "$RESOLVCONFFS" "$BACKING" "$MP"
+		exit $rc' - "$RCFS_TMP/fuse" "$RCFS_TMP/resolvconffs" "$BACKING" "$MP"
 	printf 'stderr: %s\n' "${stderr_lines[@]}"
 	assert_equal "$status" 1
 	assert_equal "${#stderr_lines[@]}" 1

@@ -37,16 +37,19 @@ skip_without_tap() {
 # READLINKATS how many readlinkat() calls the daemon made meanwhile (not
 # in a subshell: the daemon and strace are the test's to end)
 count_readlinkats() {
-	local n=$1 st deadline
+	local n=$1 st deadline srv
 	shift
 	rcfs_start_daemon "$@" -d "$DEFAULT" "$BACKING" "$MP"
+	# the process that serves (the daemon's PID is its keeper's)
+	srv=$(rcfs_server_pid "$MP")
+	rm -f "$RCFS_TMP/strace.err"
 	strace -f -c -e trace=readlinkat -o "$RCFS_TMP/strace" \
-		-p "$RCFS_DAEMON_PID" 2> "$RCFS_TMP/strace.err" 3>&- &
+		-p "$srv" 2> "$RCFS_TMP/strace.err" 3>&- &
 	st=$!
 	rcfs_track_pid "$st"
 	# strace says when it has attached to the daemon's threads
 	deadline=$((SECONDS + 10))
-	until grep -q attached "$RCFS_TMP/strace.err"; do
+	until grep -qs attached "$RCFS_TMP/strace.err"; do
 		[ $SECONDS -lt $deadline ] || fail "strace did not attach"
 		sleep 0.05
 	done

@@ -202,9 +202,9 @@ in_ns() {
 	nsenter --net="/run/netns/$ns" -- "$@"
 }
 
-# rcfs_sbin_overlay: make the built mount.resolvconffs and resolvconffs
-# appear in /usr/sbin (/sbin), where mount(8) looks for mount.TYPE and
-# mount.fuse3 for the daemon, through an overlay that exists only in the
+# rcfs_sbin_overlay: make the built mount.resolvconffs (also as
+# mount.fuse.resolvconffs) and resolvconffs appear in /usr/sbin (/sbin),
+# where mount(8) looks for mount.TYPE and mount.fuse3 for the daemon, through an overlay that exists only in the
 # suite's private mount namespace.  From setup_file; undo with
 # rcfs_sbin_overlay_remove in teardown_file.  Exports RCFS_SBIN_OVERLAY.
 rcfs_sbin_overlay() {
@@ -212,6 +212,7 @@ rcfs_sbin_overlay() {
 	dir=$(mktemp -d "/tmp/rcfs-sbin-$$-XXXXXX") || return 1
 	mkdir "$dir/upper" "$dir/work"
 	ln -s "$MOUNT_HELPER" "$dir/upper/mount.resolvconffs"
+	ln -s "$MOUNT_HELPER" "$dir/upper/mount.fuse.resolvconffs"
 	ln -s "$RESOLVCONFFS" "$dir/upper/resolvconffs"
 	mount -t overlay rcfs-sbin \
 		-o "lowerdir=/usr/sbin,upperdir=$dir/upper,workdir=$dir/work" \
@@ -240,6 +241,14 @@ rcfs_state() {
 # published
 rcfs_daemon_pid() {
 	rcfs_state "$1" pid
+}
+
+# rcfs_server_pid MOUNTPOINT: the PID of the process serving MOUNTPOINT's
+# requests (the daemon's PID is its keeper's), once one serves
+rcfs_server_pid() {
+	local pid
+	pid=$(rcfs_state "$1" server) || return 1
+	[ -n "$pid" ] && [ "$pid" != 0 ] && echo "$pid"
 }
 
 # ---- reliability: load, faults, hostile input ---------------------------

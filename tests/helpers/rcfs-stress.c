@@ -6,16 +6,22 @@
  *
  *   gen TAG GEN                 print generation GEN of TAG's file
  *   check TAG FILE              exit 0 if FILE is a whole file of TAG
- *   read [-t THREADS] [-n READS] [-s STOPFILE] FILE NSPATH:TAG...
+ *   read [-t THREADS] [-n READS] [-s STOPFILE] [-p] FILE NSPATH:TAG...
  *                               THREADS threads, spread over the
  *                               namespaces (setns(2) per thread), loop
  *                               open/read/close and classify each read:
  *                               READS in all, and on until STOPFILE
- *                               exists
- *   write [-n COUNT] [-g FIRSTGEN] FILE NSPATH:TAG...
+ *                               exists (looked for at every read with
+ *                               -p); also the longest time a thread
+ *                               went without a whole read (max_gap_ms),
+ *                               the longest read, and errors by kind
+ *   write [-c] [-n COUNT] [-g FIRSTGEN] FILE NSPATH:TAG...
  *                               rewrite each namespace's file in turn
  *                               through the mount, as an editor does
- *                               (O_TRUNC, several writes, fsync, close)
+ *                               (O_TRUNC, several writes, fsync, close);
+ *                               with -c, as a shell script does: a child
+ *                               that inherits the descriptor is started
+ *                               and exits after each write
  *   try [-r TRIES] [-b BYTES] [-f] FILE [NSPATH]
  *                               TRIES times: open O_WRONLY|O_TRUNC,
  *                               write BYTES, fsync if -f, close; count
@@ -278,9 +284,20 @@ struct reader {
 	const char *file;
 	const char *stopfile;
 	unsigned long todo;
+	bool poll_stop;
 	unsigned long count[4], errors;
 	int first_errno;
+	unsigned long eio, econnaborted, enotconn;
+	long long last_ok_ms, max_gap_ms, max_read_ms;
 };
+
+static long long mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
 
 static void *reader_main(void *arg)
 {
@@ -299,23 +316,45 @@ static void *reader_main(void *arg)
 
 		/* at least TODO reads, then on until the stop file appears
 		 * (polled every 1000 reads: cheap) */
-		if (i >= rd->todo && (!rd->stopfile || (i % 1000 == 0 &&
-		    access(rd->stopfile, F_OK) == 0)))
+		long long t0, t1;
+		enum verdict v;
+
+		if (i >= rd->todo && (!rd->stopfile ||
+		    ((rd->poll_stop || i % 1000 == 0) &&
+		     access(rd->stopfile, F_OK) == 0)))
 			break;
+		t0 = mono_ms();
+		if (!rd->last_ok_ms)
+			rd->last_ok_ms = t0;
 		fd = open(rd->file, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			r = -errno;
 		} else {
 			r = read_all(fd, buf, MAX_FILE, &n);
-			close(fd);
+			if (close(fd) < 0 && r == 0)
+				r = -errno;
 		}
+		t1 = mono_ms();
+		if (t1 - t0 > rd->max_read_ms)
+			rd->max_read_ms = t1 - t0;
 		if (r < 0) {
 			if (!rd->errors++)
 				rd->first_errno = -r;
+			rd->eio += r == -EIO;
+			rd->econnaborted += r == -ECONNABORTED;
+			rd->enotconn += r == -ENOTCONN;
 			continue;
 		}
-		rd->count[classify(buf, n, rd->ns->tag)]++;
+		v = classify(buf, n, rd->ns->tag);
+		rd->count[v]++;
+		if (v != V_OK)
+			continue;
+		if (t1 - rd->last_ok_ms > rd->max_gap_ms)
+			rd->max_gap_ms = t1 - rd->last_ok_ms;
+		rd->last_ok_ms = t1;
 	}
+	if (rd->last_ok_ms && mono_ms() - rd->last_ok_ms > rd->max_gap_ms)
+		rd->max_gap_ms = mono_ms() - rd->last_ok_ms;
 	free(buf);
 	return NULL;
 }
@@ -325,13 +364,19 @@ static int cmd_read(int argc, char **argv)
 	struct reader rd[64];
 	struct ns ns[MAX_NS];
 	unsigned long reads = 100000, total[4] = { 0 }, errors = 0;
+	unsigned long eio = 0, econnaborted = 0, enotconn = 0;
+	long long max_gap = 0, max_read = 0;
 	const char *stopfile = NULL;
+	bool poll_stop = false;
 	int threads = 4, nns, c, first_errno = 0;
 	struct timespec t0, t1;
 	double secs;
 
-	while ((c = getopt(argc, argv, "t:n:s:")) != -1) {
+	while ((c = getopt(argc, argv, "t:n:s:p")) != -1) {
 		switch (c) {
+		case 'p':
+			poll_stop = true;
+			break;
 		case 't':
 			threads = atoi(optarg);
 			break;
@@ -352,7 +397,7 @@ static int cmd_read(int argc, char **argv)
 	for (int i = 0; i < threads; i++) {
 		rd[i] = (struct reader){
 			.ns = &ns[i % nns], .file = argv[optind],
-			.stopfile = stopfile,
+			.stopfile = stopfile, .poll_stop = poll_stop,
 			.todo = reads / (unsigned long)threads +
 				((unsigned long)i < reads % (unsigned long)threads),
 		};
@@ -368,24 +413,52 @@ static int cmd_read(int argc, char **argv)
 		if (rd[i].errors && !errors)
 			first_errno = rd[i].first_errno;
 		errors += rd[i].errors;
+		eio += rd[i].eio;
+		econnaborted += rd[i].econnaborted;
+		enotconn += rd[i].enotconn;
+		if (rd[i].max_gap_ms > max_gap)
+			max_gap = rd[i].max_gap_ms;
+		if (rd[i].max_read_ms > max_read)
+			max_read = rd[i].max_read_ms;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	printf("reads=%lu ok=%lu empty=%lu partial=%lu foreign=%lu errors=%lu "
-	       "first_error=%s threads=%d namespaces=%d seconds=%.1f\n",
+	       "first_error=%s threads=%d namespaces=%d seconds=%.1f "
+	       "max_gap_ms=%lld max_read_ms=%lld eio=%lu econnaborted=%lu "
+	       "enotconn=%lu\n",
 	       total[0] + total[1] + total[2] + total[3] + errors, total[V_OK],
 	       total[V_EMPTY], total[V_PARTIAL], total[V_FOREIGN], errors,
-	       errname(first_errno), threads, nns, secs);
+	       errname(first_errno), threads, nns, secs, max_gap, max_read,
+	       eio, econnaborted, enotconn);
 	return (total[V_EMPTY] || total[V_PARTIAL] || total[V_FOREIGN] ||
 		errors) ? 1 : 0;
 }
 
 /* ---- write ----------------------------------------------------------- */
 
-/* Write BUF as an editor does: truncate, a few writes, fsync, close.
+/* A child that inherits every descriptor and exits at once: its exit
+ * closes its copy of the writer's descriptor (a FLUSH of its own). */
+static int spawn_child(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return errno;
+	if (pid == 0)
+		_exit(0);
+	if (waitpid(pid, &status, 0) != pid)
+		return errno;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : ECHILD;
+}
+
+/* Write BUF as an editor does: truncate, a few writes, fsync, close;
+ * with CHILDREN, a child after each write, as a script's commands.
  * Returns 0 or the errno of the first failing step; *RET_STEP names it. */
 static int write_file(const char *file, const char *buf, size_t len,
-		      size_t chunk, bool do_fsync, const char **ret_step)
+		      size_t chunk, bool do_fsync, bool children,
+		      const char **ret_step)
 {
 	size_t off = 0;
 	int fd, e = 0;
@@ -404,6 +477,13 @@ static int write_file(const char *file, const char *buf, size_t len,
 			break;
 		}
 		off += (size_t)w;
+		if (children) {
+			*ret_step = "fork";
+			e = spawn_child();
+			if (e)
+				break;
+			*ret_step = "write";
+		}
 	}
 	if (!e && do_fsync) {
 		*ret_step = "fsync";
@@ -423,9 +503,13 @@ static int cmd_write(int argc, char **argv)
 	struct ns ns[MAX_NS];
 	unsigned long count = 1000, gen = 1, errors = 0;
 	int nns, c, cur = -1;
+	bool children = false;
 
-	while ((c = getopt(argc, argv, "n:g:")) != -1) {
+	while ((c = getopt(argc, argv, "cn:g:")) != -1) {
 		switch (c) {
+		case 'c':
+			children = true;
+			break;
 		case 'n':
 			count = strtoul(optarg, NULL, 10);
 			break;
@@ -452,7 +536,8 @@ static int cmd_write(int argc, char **argv)
 		}
 		len = gen_file(buf, sizeof(buf), ns[k].tag, gen);
 		/* three writes: a reader between them must not see a part */
-		e = write_file(argv[optind], buf, len, len / 3 + 1, i % 2, &step);
+		e = write_file(argv[optind], buf, len, len / 3 + 1, i % 2,
+			       children, &step);
 		/* the first error ends the run: a dead daemon must not
 		 * keep us looping */
 		if (e) {
@@ -463,7 +548,8 @@ static int cmd_write(int argc, char **argv)
 			break;
 		}
 	}
-	printf("writes=%lu errors=%lu namespaces=%d\n", count, errors, nns);
+	printf("writes=%lu errors=%lu namespaces=%d children=%s\n", count,
+	       errors, nns, children ? "yes" : "no");
 	return errors ? 1 : 0;
 }
 
@@ -502,7 +588,7 @@ static int cmd_try(int argc, char **argv)
 	for (unsigned long i = 0; i < tries; i++) {
 		const char *step;
 		int e = write_file(argv[optind], buf, bytes, 4096, do_fsync,
-				   &step);
+				   false, &step);
 
 		if (!e) {
 			ok++;

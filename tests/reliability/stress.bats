@@ -120,9 +120,12 @@ churn_named() {
 	run "$RCFS_STRESS_BIN" churn -n 300 -j 4 "$MP"
 	assert_success
 	churn_named warm 5
-	rss0=$(rcfs_proc_rss_kb "$RCFS_DAEMON_PID")
-	fd0=$(rcfs_proc_fds "$RCFS_DAEMON_PID")
-	th0=$(ls "/proc/$RCFS_DAEMON_PID/task" | wc -l)
+	# the process that serves (the daemon's PID is its keeper's)
+	local srv
+	srv=$(rcfs_server_pid "$MP")
+	rss0=$(rcfs_proc_rss_kb "$srv")
+	fd0=$(rcfs_proc_fds "$srv")
+	th0=$(ls "/proc/$srv/task" | wc -l)
 
 	run "$RCFS_STRESS_BIN" churn -n "$count" -j 4 "$MP"
 	assert_success
@@ -132,9 +135,9 @@ churn_named() {
 	touch "$stop"
 	wait "$reader"
 	local rstatus=$?
-	rss1=$(rcfs_proc_rss_kb "$RCFS_DAEMON_PID")
-	fd1=$(rcfs_proc_fds "$RCFS_DAEMON_PID")
-	th1=$(ls "/proc/$RCFS_DAEMON_PID/task" | wc -l)
+	rss1=$(rcfs_proc_rss_kb "$srv")
+	fd1=$(rcfs_proc_fds "$srv")
+	th1=$(ls "/proc/$srv/task" | wc -l)
 	rcfs_figure "anonymous namespaces: $out; named: $named"
 	rcfs_figure "readers meanwhile: $(cat "$RCFS_TMP/read.out")"
 	rcfs_figure "daemon RSS ${rss0} kB -> ${rss1} kB, fds $fd0 -> $fd1, threads $th0 -> $th1"

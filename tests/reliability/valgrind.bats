@@ -13,7 +13,7 @@ local_setup() {
 	NS2=$(rcfs_name b)
 	rcfs_ns_add "$NS1" "$NS2"
 	printf 'nameserver 10.1.1.1\n' > "$BACKING/$NS1.conf"
-	RCFS_DAEMON_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full
+	RCFS_DAEMON_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --trace-children=yes
 		--suppressions=$RCFS_SRC/tests/helpers/valgrind.supp
 		--show-leak-kinds=definite,indirect,possible
 		--errors-for-leak-kinds=definite,indirect,possible"
