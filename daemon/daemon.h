@@ -9,7 +9,7 @@
 #include <syslog.h>
 
 #include "host.h"
-#include "netns.h"
+#include "map.h"
 #include "settings.h"
 
 /* What the host namespace sees. */

@@ -9,7 +9,7 @@
 
 #include "backing.h"
 #include "caller.h"
-#include "netns.h"
+#include "map.h"
 #include "ofcache.h"
 #include "host.h"
 

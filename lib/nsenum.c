@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "mounts.h"
+#include "names.h"
 #include "netns.h"
 #include "nsenum.h"
 

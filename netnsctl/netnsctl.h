@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 #include "daemonstate.h"
-#include "netns.h"
+#include "map.h"
 #include "settings.h"
 
 #define EXIT_USAGE	2

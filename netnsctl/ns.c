@@ -174,36 +174,19 @@ int print_value(struct ctl *c, const char *table, const char *column,
 	return table_print(tb);
 }
 
-struct first_name {
-	ino_t ino;
-	char name[RCFS_KEY_MAX];
-};
-
-static int first_safe(const char *name, ino_t ino, bool safe, void *data)
-{
-	struct first_name *f = data;
-
-	if (ino != f->ino || !safe)
-		return 0;
-	snprintf(f->name, sizeof(f->name), "%s", name);
-	return 1;
-}
-
-/* The key of namespace INO as the daemon makes it: its first safe name
- * in byte order, else its inode.  Returns 0 or -errno. */
+/* The key of namespace INO as the daemon makes it (rcfs_names_key()).
+ * Returns 0 or -errno. */
 int ctl_ns_key(struct ctl *c, ino_t ino, char *buf, size_t len)
 {
-	struct first_name f = { .ino = ino };
+	struct rcfs_names *n;
 	int r;
 
-	r = rcfs_names_foreach(c->settings.netns_dir, first_safe, &f);
+	r = rcfs_names_new(c->settings.netns_dir, &n);
 	if (r < 0)
 		return r;
-	if (*f.name)
-		snprintf(buf, len, "%s", f.name);
-	else
-		snprintf(buf, len, "%ju", (uintmax_t)ino);
-	return 0;
+	r = rcfs_names_key(n, ino, buf, len);
+	rcfs_names_free(n);
+	return r < 0 ? r : 0;
 }
 
 int cmd_identify(struct ctl *c, int argc, char **argv)
