@@ -670,7 +670,7 @@ static int setattr_meta(struct rcfs_caller *c, const struct rcfs_target *t,
 	r = rcfs_view_open(c, t, 0, &v);
 	if (r < 0)
 		return r;
-	if (v.kind == RCFS_VIEW_DEFAULT)
+	if (v.kind == RCFS_SEES_DEFAULT)
 		r = -EPERM;
 	if (r == 0)
 		r = may_setattr(c, &v.st, attr, to_set);

@@ -279,6 +279,9 @@ static int prepare(struct rcfs_daemon *d, const struct serve_opts *o)
 			d->settings.backing_dir, strerror(-r));
 		return r;
 	}
+	/* the host's source by path; the file under the mount is ours */
+	rcfs_map_set_host(&d->map, 0, d->host_kind == RCFS_HOST_ORIGINAL ?
+			  NULL : d->host_path);
 	r = rcfs_procfs_check(d->map.procfd);
 	if (r < 0) {
 		log_msg(LOG_ERR, "procfs %s numbers the processes of another "

@@ -7,23 +7,15 @@
 
 #include "caller.h"
 #include "host.h"
-#include "netns.h"
+#include "map.h"
 
 /*
- * What a caller sees: the file of its namespace's key, else the default,
- * or the host's source for the host.  A file keyed by inode is the
- * caller's only if it carries the caller's namespace cookie
- * (identity.h); one written for an earlier namespace with the same inode
- * is stale, as if absent.
+ * What a caller sees (rcfs_map_see(), the one rule netnsctl uses too),
+ * and the host's file under the mount, which only the daemon holds: its
+ * readers get a snapshot of its last complete content (host.h).
  */
-enum rcfs_view_kind {
-	RCFS_VIEW_OWN,		/* the namespace's own file */
-	RCFS_VIEW_DEFAULT,	/* the default file */
-	RCFS_VIEW_HOST,		/* the host's source */
-};
-
 struct rcfs_view {
-	enum rcfs_view_kind kind;
+	enum rcfs_sees kind;
 	int fd;			/* -1 when SNAP holds the content */
 	struct rcfs_snap *snap;	/* the host's original file */
 	struct stat st;
@@ -48,5 +40,8 @@ int rcfs_view_open(struct rcfs_caller *c, const struct rcfs_target *t,
 		   uint64_t gen, struct rcfs_view *ret);
 /* Release what rcfs_view_open() opened; accepts a closed view. */
 void rcfs_view_close(struct rcfs_view *v);
+
+/* Log R, rcfs_map_reopen_backing()'s answer, when it reopened. */
+void log_reopened(struct rcfs_daemon *d, int r);
 
 #endif

@@ -6,6 +6,8 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "names.h"
@@ -24,6 +26,9 @@ struct rcfs_map {
 	ino_t host_ino;		/* namespace the map was opened in */
 	struct rcfs_names *names;
 	const char *basename;	/* of the mount point, for the dir layout */
+	/* what the host sees by path; NULL: the file under the mount,
+	 * which only the daemon holds (rcfs_map_set_host()) */
+	const char *host_source;
 };
 
 enum rcfs_target_kind {
@@ -43,6 +48,13 @@ struct rcfs_target {
  * namespace of the calling thread.  Returns 0 or -errno. */
 int rcfs_map_open(struct rcfs_map *m, const struct rcfs_settings *s);
 void rcfs_map_close(struct rcfs_map *m);
+
+/*
+ * Who the host is and what it sees: namespace INO (0: keep the one the
+ * map was opened in) and the file SOURCE by path (NULL: the file under
+ * the mount; kept, not copied).  Unused with the map_host setting.
+ */
+void rcfs_map_set_host(struct rcfs_map *m, ino_t ino, const char *source);
 
 /*
  * Open the backing directory again by its path when the one held is no
@@ -72,5 +84,65 @@ int rcfs_backing_rel(const struct rcfs_settings *s, const char *basename,
  * -EINVAL when REL is not a backing file name of this layout. */
 int rcfs_backing_key(const struct rcfs_settings *s, const char *basename,
 		     const char *rel, char *buf, size_t len);
+
+/*
+ * What namespace T sees, the mapping rule's last steps: its own file
+ * (BACKING_DIR/REL; an inode key's only when recorded for the asker's
+ * namespace, identity.h), else the default, else nothing; or, for the
+ * host, the host's source.
+ */
+enum rcfs_sees {
+	RCFS_SEES_OWN,		/* its own file */
+	RCFS_SEES_DEFAULT,	/* the default file, by path */
+	RCFS_SEES_HOST,		/* the host's source, by path */
+	RCFS_SEES_NONE,		/* nothing: ENOENT to a reader */
+};
+
+/* What to do beyond deciding. */
+#define RCFS_SEE_OPEN	0x1	/* open it: an O_RDONLY descriptor */
+#define RCFS_SEE_CLAIM	0x2	/* an inode key's file with no record
+				 * becomes the asker's (the daemon) */
+
+/* Who asks: the namespace cookie of T's namespace, asked for only when
+ * an inode key's file must be judged (it may cost system calls). */
+struct rcfs_asker {
+	int (*cookie)(void *data, uint64_t *ret);	/* 0 or -errno */
+	void *data;
+};
+
+struct rcfs_sight {
+	enum rcfs_sees kind;
+	bool stale;		/* its inode key's file there was written for
+				 * an earlier namespace: not its own */
+	/* DEFAULT and HOST: the file; NULL for the host's file under the
+	 * mount, which only the daemon holds (nothing was looked at) */
+	const char *path;
+	int fd;			/* with RCFS_SEE_OPEN, else -1 */
+	struct stat st;		/* always a regular file */
+	/* the namespace cookie this answer holds for alone; 0: for every
+	 * namespace with T's inode */
+	uint64_t cookie;
+	/* rcfs_map_reopen_backing()'s answer when the backing directory
+	 * was found removed and opened again meanwhile, else 0 */
+	int reopened;
+};
+
+/*
+ * What T sees, with its stat (and with RCFS_SEE_OPEN a descriptor).
+ * Returns 0 (kind NONE included) or -errno, with *RET's kind telling
+ * what failed: -ENOENT when the default or the host's source is
+ * missing, -EINVAL when what it would see is not a regular file (the
+ * kernel marks the mount's one inode bad when its type changes).  A
+ * named namespace's stat costs one fstatat(), as before any rule.
+ */
+int rcfs_map_see(struct rcfs_map *m, const struct rcfs_target *t, int flags,
+		 const struct rcfs_asker *who, struct rcfs_sight *ret);
+/* Close what rcfs_map_see() opened; accepts a closed one. */
+void rcfs_sight_close(struct rcfs_sight *s);
+
+/* T's own file as a path, "BACKING_DIR/REL" (also when it does not
+ * exist).  Returns 0 or -ENAMETOOLONG. */
+int rcfs_map_path(const struct rcfs_map *m, const struct rcfs_target *t,
+		  char *buf, size_t len);
 
 #endif

@@ -175,3 +175,10 @@ int rcfs_map_ino(struct rcfs_map *m, ino_t ino, struct rcfs_target *ret)
 	return rcfs_backing_rel(m->settings, m->basename, ret->key, ret->rel,
 				sizeof(ret->rel));
 }
+
+void rcfs_map_set_host(struct rcfs_map *m, ino_t ino, const char *source)
+{
+	if (ino)
+		m->host_ino = ino;
+	m->host_source = source;
+}

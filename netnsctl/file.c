@@ -35,81 +35,60 @@ const char *file_state_name(enum file_state s)
 	return names[s];
 }
 
-/*
- * Whether FD, T's file, is the namespace's that NSPATH opens: a name's
- * always; an inode key's when it carries the namespace's record, or none
- * (the daemon gives it to the namespace at its first look).  1 yes,
- * 0 stale, or -errno.
- */
-static int own_file(const struct rcfs_target *t, const char *nspath, int fd)
+/* T's own file, for messages ("" when too long to say). */
+static const char *own_path(const struct ctl *c, const struct rcfs_target *t)
 {
-	uint64_t rec, cookie;
-	int r;
+	static char path[PATH_MAX];
 
-	if (t->named)
-		return 1;
-	r = rcfs_record_get(fd, &rec);
-	if (r == -EOPNOTSUPP || r == 0)
-		return 1;
-	if (r < 0)
-		return r;
-	if (!nspath)
-		return -ENOENT;
-	r = rcfs_netns_cookie_of_path(nspath, &cookie);
-	return r < 0 ? r : rec == cookie;
+	if (rcfs_map_path(&c->map, t, path, sizeof(path)) < 0)
+		path[0] = '\0';
+	return path;
 }
 
-/* NS's file, if it is NS's own: a descriptor, -ENOENT when none, or
- * -ESTALE when the one there was written for another namespace. */
-static int open_own(struct ctl *c, const struct rcfs_target *t,
-		    const char *nspath)
+/* The cookie of the namespace that DATA, a path, opens: asked only
+ * when an inode key's file has a record to compare. */
+static int path_cookie(void *data, uint64_t *ret)
 {
-	int fd, r;
+	if (!data)
+		return -ENOENT;
+	return rcfs_netns_cookie_of_path(data, ret);
+}
 
-	fd = rcfs_backing_open(c->map.backing_fd, t->rel,
-			       O_RDONLY | O_NONBLOCK, 0);
-	if (fd < 0)
-		return fd;
-	r = own_file(t, nspath, fd);
-	if (r > 0)
-		return fd;
-	close(fd);
-	return r < 0 ? r : -ESTALE;
+int ctl_see(struct ctl *c, const struct rcfs_target *t, const char *nspath,
+	    int flags, struct rcfs_sight *ret)
+{
+	const struct rcfs_asker who = { path_cookie, (void *)nspath };
+
+	/* never RCFS_SEE_CLAIM: looking changes nothing */
+	return rcfs_map_see(&c->map, t, flags, &who, ret);
+}
+
+enum file_state sight_state(const struct rcfs_sight *s)
+{
+	static const enum file_state states[] = {
+		[RCFS_SEES_OWN] = FILE_OWN,
+		[RCFS_SEES_DEFAULT] = FILE_DEFAULT,
+		[RCFS_SEES_HOST] = FILE_HOST,
+		[RCFS_SEES_NONE] = FILE_NONE,
+	};
+
+	return s->stale ? FILE_STALE : states[s->kind];
 }
 
 int target_content(struct ctl *c, const struct rcfs_target *t,
-		   const char *nspath, enum file_state *ret_state,
+		   const char *nspath, struct rcfs_sight *ret,
 		   char **ret_text, size_t *ret_len)
 {
-	bool stale = false;
-	int fd, r;
+	int r;
 
-	if (t->kind == RCFS_TARGET_HOST) {
-		*ret_state = FILE_HOST;
-		r = read_path(ctl_host_source(c), ret_text, ret_len);
-		goto empty_if_missing;
-	}
-	fd = open_own(c, t, nspath);
-	if (fd >= 0) {
-		*ret_state = FILE_OWN;
-		r = rcfs_read_fd(fd, ret_text, ret_len);
-		close(fd);
-		return r;
-	}
-	if (fd == -ESTALE)
-		stale = true;
-	else if (fd != -ENOENT)
-		return fd;
-	*ret_state = stale ? FILE_STALE : FILE_DEFAULT;
-	if (!c->settings.default_file) {
-		*ret_state = stale ? FILE_STALE : FILE_NONE;
-		r = -ENOENT;
-		goto empty_if_missing;
-	}
-	r = read_path(c->settings.default_file, ret_text, ret_len);
-empty_if_missing:
-	/* the daemon answers ENOENT too: the namespace sees no file */
-	if (r == -ENOENT) {
+	r = ctl_see(c, t, nspath, RCFS_SEE_OPEN, ret);
+	if (r == 0 && ret->fd >= 0)
+		r = rcfs_read_fd(ret->fd, ret_text, ret_len);
+	rcfs_sight_close(ret);
+	/* nothing, or a default or host source that is missing: the
+	 * daemon answers ENOENT, the namespace sees no file */
+	if ((r == 0 && ret->kind == RCFS_SEES_NONE) ||
+	    (r == -ENOENT && ret->kind != RCFS_SEES_OWN)) {
 		*ret_text = strdup("");
 		*ret_len = 0;
 		r = *ret_text ? 0 : -ENOMEM;
@@ -129,7 +108,7 @@ static int file_target(struct ctl *c, int argc, char **argv,
 	r = ctl_target(c, ns, t);
 	if (r == 0 && t->kind == RCFS_TARGET_HOST)
 		r = fail(1, "Network namespace \"%s\" is the host's: it sees %s, not a file in %s",
-			 ns->label, ctl_host_source(c), c->settings.backing_dir);
+			 ns->label, c->map.host_source, c->settings.backing_dir);
 	if (r)
 		nsref_free(ns);
 	return r;
@@ -141,6 +120,8 @@ int cmd_path(struct ctl *c, int argc, char **argv)
 	struct libscols_table *tb;
 	struct libscols_line *ln;
 	struct rcfs_target t;
+	struct rcfs_sight s;
+	char path[PATH_MAX];
 	struct nsref ns;
 	int r;
 
@@ -148,9 +129,20 @@ int cmd_path(struct ctl *c, int argc, char **argv)
 	if (r)
 		return r;
 	r = ctl_target(c, &ns, &t);
-	nsref_free(&ns);
-	if (r)
+	if (r) {
+		nsref_free(&ns);
 		return r;
+	}
+	/* the host's source; for any other, its own file, there or not */
+	if (t.kind == RCFS_TARGET_HOST) {
+		ctl_see(c, &t, ns.path, 0, &s);
+		r = snprintf(path, sizeof(path), "%s", s.path) < 0 ? -EINVAL : 0;
+	} else {
+		r = rcfs_map_path(&c->map, &t, path, sizeof(path));
+	}
+	nsref_free(&ns);
+	if (r < 0)
+		return fail(1, "%s", strerror(-r));
 	tb = table_new(c, "path", &col, 1);
 	if (!tb)
 		return fail(1, "%s", strerror(ENOMEM));
@@ -158,10 +150,8 @@ int cmd_path(struct ctl *c, int argc, char **argv)
 	ln = scols_table_new_line(tb, NULL);
 	if (!ln)
 		r = -ENOMEM;
-	else if (t.kind == RCFS_TARGET_HOST)
-		r = table_set(ln, 0, "%s", ctl_host_source(c));
 	else
-		r = table_set(ln, 0, "%s/%s", c->settings.backing_dir, t.rel);
+		r = table_set(ln, 0, "%s", path);
 	if (r < 0) {
 		scols_unref_table(tb);
 		return fail(1, "%s", strerror(-r));
@@ -181,23 +171,17 @@ struct current {
 static int current_load(struct ctl *c, const struct rcfs_target *t,
 			const char *nspath, struct current *cur)
 {
-	enum file_state state;
-	int fd, r;
+	struct rcfs_sight s;
+	int r;
 
 	memset(cur, 0, sizeof(*cur));
-	fd = open_own(c, t, nspath);
-	if (fd >= 0) {
-		cur->exists = true;
-		r = fstat(fd, &cur->st) < 0 ? -errno : 0;
-		if (r == 0)
-			r = rcfs_read_fd(fd, &cur->text, &cur->len);
-		close(fd);
-		return r;
-	}
-	if (fd != -ENOENT && fd != -ESTALE)
-		return fd;
 	/* a new file starts from what the namespace sees now */
-	return target_content(c, t, nspath, &state, &cur->text, &cur->len);
+	r = target_content(c, t, nspath, &s, &cur->text, &cur->len);
+	if (r == 0 && s.kind == RCFS_SEES_OWN) {
+		cur->exists = true;
+		cur->st = s.st;
+	}
+	return r;
 }
 
 static void current_free(struct current *cur)
@@ -248,8 +232,8 @@ static int save(struct ctl *c, const struct rcfs_target *t,
 			      cur->exists ? &cur->st : NULL,
 			      c->settings.layout == RCFS_LAYOUT_DIR, record);
 	if (r < 0)
-		return fail(1, "Cannot write \"%s/%s\": %s",
-			    c->settings.backing_dir, t->rel, strerror(-r));
+		return fail(1, "Cannot write \"%s\": %s", own_path(c, t),
+			    strerror(-r));
 	return 0;
 }
 
@@ -594,8 +578,8 @@ int cmd_edit(struct ctl *c, int argc, char **argv)
 		r = 0;		/* unchanged: nothing written */
 	} else if (r == 0) {
 		if (changed_meanwhile(c, &t, ns.path, &cur)) {
-			r = fail(1, "\"%s/%s\" changed while you edited it: not saved, your version is in %s",
-				 c->settings.backing_dir, t.rel, tmp.file);
+			r = fail(1, "\"%s\" changed while you edited it: not saved, your version is in %s",
+				 own_path(c, &t), tmp.file);
 			goto out;	/* keep the user's work */
 		}
 		r = save(c, &t, &ns, &cur, text, len);
@@ -624,8 +608,8 @@ int cmd_rm(struct ctl *c, int argc, char **argv)
 		r = fail(1, "Network namespace \"%s\" has no file of its own",
 			 ns.label);
 	else if (r < 0)
-		r = fail(1, "Cannot remove \"%s/%s\": %s",
-			 c->settings.backing_dir, t.rel, strerror(-r));
+		r = fail(1, "Cannot remove \"%s\": %s", own_path(c, &t),
+			 strerror(-r));
 	else if (c->settings.layout == RCFS_LAYOUT_DIR)
 		/* ip-netns leaves /etc/netns/NAME; we remove it only empty */
 		unlinkat(c->map.backing_fd, t.key, AT_REMOVEDIR);
@@ -674,13 +658,11 @@ static bool prunable(struct ctl *c, const struct rcfs_nslist *live,
 		/* alive: only a file written for an earlier namespace that
 		 * had the same inode */
 		struct rcfs_target t = { .kind = RCFS_TARGET_KEY };
-		int fd;
+		struct rcfs_sight s;
 
 		snprintf(t.rel, sizeof(t.rel), "%s", rel);
-		fd = open_own(c, &t, ns->path);
-		if (fd >= 0)
-			close(fd);
-		return fd == -ESTALE;
+		ctl_see(c, &t, ns->path, 0, &s);
+		return s.stale;
 	}
 	return rcfs_backing_stat(c->map.backing_fd, rel, &st) == 0 &&
 	       S_ISREG(st.st_mode);

@@ -223,10 +223,24 @@ check:
 	return 0;
 }
 
+/* What the daemon serves the host, by path: what it published, else
+ * what the settings say it would. */
+static const char *host_source(const struct ctl *c)
+{
+	if (c->daemon && c->daemon->host_source)
+		return c->daemon->host_source;
+	if (c->settings.host_file)
+		return c->settings.host_file;
+	/* the file under the mount: reading it from the host namespace
+	 * shows what the host sees */
+	return c->settings.mountpoint;
+}
+
 int ctl_map(struct ctl *c)
 {
 	struct stat st;
 	char path[64];
+	ino_t host = 0;
 	int r;
 
 	if (c->map_open)
@@ -249,21 +263,11 @@ int ctl_map(struct ctl *c)
 		snprintf(path, sizeof(path), "%s/%d/ns/net",
 			 c->settings.procfs, (int)c->daemon->pid);
 		if (stat(path, &st) == 0)
-			c->map.host_ino = st.st_ino;
+			host = st.st_ino;
 	}
+	rcfs_map_set_host(&c->map, host, host_source(c));
 	c->map_open = true;
 	return 0;
-}
-
-const char *ctl_host_source(const struct ctl *c)
-{
-	if (c->daemon && c->daemon->host_source)
-		return c->daemon->host_source;
-	if (c->settings.host_file)
-		return c->settings.host_file;
-	/* the file under the mount: reading it from the host namespace
-	 * shows what the host sees */
-	return c->settings.mountpoint;
 }
 
 /* ---- NS arguments --------------------------------------------------- */

@@ -55,7 +55,6 @@ int ctl_nsref(struct ctl *c, int argc, char **argv, struct nsref *ret);
 void nsref_free(struct nsref *ns);
 int ctl_target(struct ctl *c, const struct nsref *ns,
 	       struct rcfs_target *ret);
-const char *ctl_host_source(const struct ctl *c);
 int read_path(const char *path, char **ret, size_t *ret_len);
 bool is_number(const char *s);
 
@@ -96,14 +95,19 @@ int ctl_ns_key(struct ctl *c, ino_t ino, char *buf, size_t len);
 int print_value(struct ctl *c, const char *table, const char *column,
 		int json_type, const char *value);
 
-/* file.c: what a target sees */
+/* file.c: what a target sees (the library's rule, rcfs_map_see) */
 /* FILE_STALE: its key's file was written for an earlier namespace with
  * the same inode (identity.h); it sees the default, or nothing */
 enum file_state { FILE_OWN, FILE_DEFAULT, FILE_NONE, FILE_HOST, FILE_STALE };
 const char *file_state_name(enum file_state s);
-/* What T sees; NSPATH opens its namespace (to tell a stale file). */
+enum file_state sight_state(const struct rcfs_sight *s);
+/* What T sees; NSPATH opens its namespace (to tell a stale file).
+ * FLAGS: RCFS_SEE_OPEN.  Returns as rcfs_map_see(). */
+int ctl_see(struct ctl *c, const struct rcfs_target *t, const char *nspath,
+	    int flags, struct rcfs_sight *ret);
+/* The same, and what it sees as text ("" for nothing). */
 int target_content(struct ctl *c, const struct rcfs_target *t,
-		   const char *nspath, enum file_state *ret_state,
+		   const char *nspath, struct rcfs_sight *ret,
 		   char **ret_text, size_t *ret_len);
 
 #endif

@@ -37,7 +37,7 @@ static void nsid_of(const char *path, char *buf, size_t len)
 
 /* What the namespace sees, parsed; FILE state as text. */
 static int seen(struct ctl *c, ino_t ino, const char *nspath,
-		struct rcfs_target *t, enum file_state *state,
+		struct rcfs_target *t, struct rcfs_sight *s,
 		struct rcfs_resolv *rv, char **text)
 {
 	size_t len;
@@ -48,7 +48,7 @@ static int seen(struct ctl *c, ino_t ino, const char *nspath,
 	r = rcfs_map_ino(&c->map, ino, t);
 	if (r < 0)
 		return r;
-	r = target_content(c, t, nspath, state, text, &len);
+	r = target_content(c, t, nspath, s, text, &len);
 	if (r < 0)
 		return r;
 	return rcfs_resolv_parse(*text, rv);
@@ -93,7 +93,7 @@ static int list_row(struct ctl *c, struct libscols_table *tb,
 	if (r == 0 && have_files) {
 		struct rcfs_target t;
 		struct rcfs_resolv rv;
-		enum file_state st;
+		struct rcfs_sight st;
 		char *text;
 
 		r = seen(c, ns->ino, ns->path, &t, &st, &rv, &text);
@@ -106,7 +106,8 @@ static int list_row(struct ctl *c, struct libscols_table *tb,
 			return 0;
 		}
 		if (r == 0)
-			r = table_set(ln, L_FILE, "%s", file_state_name(st));
+			r = table_set(ln, L_FILE, "%s",
+				      file_state_name(sight_state(&st)));
 		if (r == 0)
 			r = table_set_list(c, ln, L_NAMESERVERS, rv.nameservers,
 					   rv.n_nameservers);
@@ -321,13 +322,13 @@ static const struct col if_cols[] = {
  * same name or inode.  NULL when there is none.
  */
 static char *rcstate_dir(const struct nsref *ns, const struct rcfs_target *t,
-			 enum file_state st)
+			 const struct rcfs_sight *st)
 {
 	char dir[PATH_MAX];
 	uint64_t cookie;
 	int fd, r;
 
-	if (st == FILE_HOST)
+	if (st->kind == RCFS_SEES_HOST)
 		return rcfs_openresolv_state_dir(NULL);
 	if (rcfs_rcstate_path(NULL, t->key, dir, sizeof(dir)) < 0)
 		return NULL;
@@ -381,8 +382,8 @@ static int show_record(struct ctl *c, const struct nsref *ns,
 	struct rcfs_rcstate rs = { 0 };
 	struct rcfs_target t;
 	struct rcfs_resolv rv;
-	enum file_state st;
-	char nsid[16], *text, *rcdir = NULL;
+	struct rcfs_sight st;
+	char nsid[16], *text, *rcdir = NULL, own[PATH_MAX];
 	int r;
 
 	if (!ln)
@@ -398,15 +399,16 @@ static int show_record(struct ctl *c, const struct nsref *ns,
 	if (r == 0 && *nsid)
 		r = table_set(ln, S_NSID, "%s", nsid);
 	if (r == 0)
-		r = table_set(ln, S_FILE, "%s", file_state_name(st));
-	if (r == 0 && st == FILE_HOST)
-		r = table_set(ln, S_PATH, "%s", ctl_host_source(c));
-	else if (r == 0 && st == FILE_DEFAULT)
-		r = table_set(ln, S_PATH, "%s", c->settings.default_file);
-	else if (r == 0 && st == FILE_OWN)
-		r = table_set(ln, S_PATH, "%s/%s", c->settings.backing_dir,
-			      t.rel);
-	rcdir = rcstate_dir(ns, &t, st);
+		r = table_set(ln, S_FILE, "%s",
+			      file_state_name(sight_state(&st)));
+	if (r == 0 && st.kind == RCFS_SEES_OWN &&
+	    rcfs_map_path(&c->map, &t, own, sizeof(own)) == 0)
+		st.path = own;
+	/* a stale file's namespace: neither its file nor the default's
+	 * owner, so no path to edit */
+	if (r == 0 && st.path && !st.stale)
+		r = table_set(ln, S_PATH, "%s", st.path);
+	rcdir = rcstate_dir(ns, &t, &st);
 	if (rcdir && rcfs_rcstate_read(rcdir, &rs) < 0) {
 		free(rcdir);
 		rcdir = NULL;
