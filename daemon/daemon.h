@@ -8,17 +8,10 @@
 #include <stdbool.h>
 #include <syslog.h>
 
+#include "daemonstate.h"
 #include "host.h"
 #include "map.h"
 #include "settings.h"
-
-/* What the host namespace sees. */
-enum rcfs_host_kind {
-	RCFS_HOST_ORIGINAL,	/* the file that was at the mount point */
-	RCFS_HOST_SYMLINK,	/* the mount point symlink's target, by path */
-	RCFS_HOST_FILE,		/* --host-file PATH, by path */
-	RCFS_HOST_MAPPED,	/* like any other namespace (--map-host) */
-};
 
 struct rcfs_daemon {
 	struct rcfs_settings settings;
@@ -48,7 +41,6 @@ void rcfs_check_default(struct rcfs_daemon *d);
 /* daemon/view.c: the backing directory was found removed or replaced:
  * rcfs_map_reopen_backing(), logged.  Returns as it does. */
 int rcfs_reopen_backing(struct rcfs_daemon *d, bool by_path);
-const char *rcfs_host_kind_name(enum rcfs_host_kind k);
 
 /* daemon/log.c */
 void log_init(bool use_syslog);

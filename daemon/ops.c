@@ -47,21 +47,6 @@ static inline struct handle *handle_of(struct fuse_file_info *fi)
 	return (struct handle *)(uintptr_t)fi->fh;
 }
 
-const char *rcfs_host_kind_name(enum rcfs_host_kind k)
-{
-	switch (k) {
-	case RCFS_HOST_ORIGINAL:
-		return "original";
-	case RCFS_HOST_SYMLINK:
-		return "symlink";
-	case RCFS_HOST_FILE:
-		return "file";
-	case RCFS_HOST_MAPPED:
-		break;
-	}
-	return "mapped";
-}
-
 void rcfs_check_default(struct rcfs_daemon *d)
 {
 	const char *def = d->settings.default_file;

@@ -122,14 +122,6 @@ static int parse_list(struct serve_opts *o, const char *list)
 	return r;
 }
 
-static enum rcfs_host_kind host_kind_parse(const char *s)
-{
-	for (int k = RCFS_HOST_ORIGINAL; k <= RCFS_HOST_MAPPED; k++)
-		if (s && !strcmp(s, rcfs_host_kind_name((enum rcfs_host_kind)k)))
-			return (enum rcfs_host_kind)k;
-	return RCFS_HOST_MAPPED;
-}
-
 /* The settings as the daemon published them at its start. */
 static int load_state(struct rcfs_daemon *d, const struct serve_opts *o)
 {
@@ -145,7 +137,7 @@ static int load_state(struct rcfs_daemon *d, const struct serve_opts *o)
 	}
 	d->settings = info.settings;
 	memset(&info.settings, 0, sizeof(info.settings));
-	d->host_kind = host_kind_parse(info.host_kind);
+	d->host_kind = rcfs_host_kind_parse(info.host_kind);
 	d->host_fd = d->host_kind == RCFS_HOST_ORIGINAL ? o->host_fd : -1;
 	if (d->host_kind == RCFS_HOST_SYMLINK || d->host_kind == RCFS_HOST_FILE) {
 		d->host_path = info.host_source;

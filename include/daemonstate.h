@@ -7,6 +7,19 @@
 
 #include "settings.h"
 
+/* What the host's namespace sees: host_kind= in the state file. */
+enum rcfs_host_kind {
+	RCFS_HOST_ORIGINAL,	/* the file that was at the mount point */
+	RCFS_HOST_SYMLINK,	/* the mount point symlink's target, by path */
+	RCFS_HOST_FILE,		/* --host-file PATH, by path */
+	RCFS_HOST_MAPPED,	/* like any other namespace (--map-host) */
+};
+
+/* Its name in the state file. */
+const char *rcfs_host_kind_name(enum rcfs_host_kind k);
+/* The kind NAME names; RCFS_HOST_MAPPED for NULL or a name unknown. */
+enum rcfs_host_kind rcfs_host_kind_parse(const char *name);
+
 /*
  * A running resolvconffs as netnsctl finds it: a "fuse.resolvconffs"
  * mount whose source is the backing directory, and the settings the

@@ -289,3 +289,26 @@ int rcfs_daemons_pick(const struct rcfs_daemons *d, const char *path)
 		return -ENOENT;
 	return d->n == 1 ? 0 : -ENOTUNIQ;
 }
+
+const char *rcfs_host_kind_name(enum rcfs_host_kind k)
+{
+	switch (k) {
+	case RCFS_HOST_ORIGINAL:
+		return "original";
+	case RCFS_HOST_SYMLINK:
+		return "symlink";
+	case RCFS_HOST_FILE:
+		return "file";
+	case RCFS_HOST_MAPPED:
+		break;
+	}
+	return "mapped";
+}
+
+enum rcfs_host_kind rcfs_host_kind_parse(const char *name)
+{
+	for (int k = RCFS_HOST_ORIGINAL; k <= RCFS_HOST_MAPPED; k++)
+		if (name && !strcmp(name, rcfs_host_kind_name(k)))
+			return (enum rcfs_host_kind)k;
+	return RCFS_HOST_MAPPED;
+}

@@ -158,7 +158,8 @@ static void check(const struct rcfs_daemon_info *d, const char *manager,
 			warn_add(w, "default file %s lists only loopback nameservers: unreachable from other namespaces",
 				 s->default_file);
 	}
-	if (manager && d->host_kind && !strcmp(d->host_kind, "original") &&
+	if (manager &&
+	    rcfs_host_kind_parse(d->host_kind) == RCFS_HOST_ORIGINAL &&
 	    !(!strcmp(manager, "NetworkManager") && nm_writes_in_place()))
 		warn_add(w, "%s is a regular file mount point, but %s replaces it by rename(2), which fails with EBUSY: make it a symlink to the manager's file and mount over the symlink (or use NetworkManager's rc-manager=file)",
 			 d->mountpoint, manager);
