@@ -47,7 +47,7 @@ int rcfs_caller_find(fuse_req_t req, struct rcfs_caller *c)
 		c->tapped = true;
 		return 0;
 	}
-	r = rcfs_tids_netns(d->tids, d->map.procfd, c->tid, &c->ino);
+	r = rcfs_tids_netns(d->tids, rcfs_map_procfd(d->map), c->tid, &c->ino);
 	if (r < 0) {
 		if (r != -ESRCH)
 			log_msg(LOG_ERR, "cannot find the network namespace "
@@ -62,7 +62,7 @@ int rcfs_caller_cookie(struct rcfs_caller *c, uint64_t *ret)
 	int r;
 
 	if (!c->has_cookie) {
-		r = rcfs_netns_cookie_of_tid(c->d->map.procfd, c->tid,
+		r = rcfs_netns_cookie_of_tid(rcfs_map_procfd(c->d->map), c->tid,
 					     &c->cookie);
 		if (r < 0) {
 			if (r != -ESRCH)
@@ -154,9 +154,9 @@ bool rcfs_caller_capable(struct rcfs_caller *c, int cap)
 
 	if (c->caps_state < 0) {
 		c->caps_state = 0;
-		if (proc_status(c->d->map.procfd, c->tid, "CapEff", buf,
+		if (proc_status(rcfs_map_procfd(c->d->map), c->tid, "CapEff", buf,
 				sizeof(buf)) == 0 &&
-		    in_our_userns(c->d->map.procfd, c->tid)) {
+		    in_our_userns(rcfs_map_procfd(c->d->map), c->tid)) {
 			c->caps = strtoull(buf, NULL, 16);
 			c->caps_state = 1;
 		}

@@ -15,7 +15,7 @@
 
 struct rcfs_daemon {
 	struct rcfs_settings settings;
-	struct rcfs_map map;
+	struct rcfs_map *map;
 	enum rcfs_host_kind host_kind;
 	/* RCFS_HOST_ORIGINAL: opened before mounting (a server inherits
 	 * it from the keeper), and read and rewritten through HOST */

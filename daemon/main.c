@@ -29,22 +29,24 @@ static int check_map(struct rcfs_daemon *d)
 	if (r < 0)
 		return rcfs_fail("cannot open", d->settings.procfs, -r);
 	/* FUSE numbers callers in our pid namespace: so must procfs */
-	r = rcfs_procfs_check(d->map.procfd);
+	r = rcfs_procfs_check(rcfs_map_procfd(d->map));
 	if (r < 0) {
 		warnx_("procfs \"%s\" numbers the processes of another pid "
 		       "namespace (%s): mount one of this namespace (unshare "
 		       "--mount-proc) or give -P", d->settings.procfs,
 		       strerror(-r));
-		rcfs_map_close(&d->map);
+		rcfs_map_close(d->map);
+		d->map = NULL;
 		return -1;
 	}
-	r = rcfs_replace_cleanup(d->map.backing_fd,
+	r = rcfs_replace_cleanup(rcfs_map_backing_fd(d->map),
 				 d->settings.layout == RCFS_LAYOUT_DIR);
 	if (r > 0)
 		log_msg(LOG_NOTICE, "removed %d temporary file%s of writes cut "
 			"short in %s", r, r == 1 ? "" : "s",
 			d->settings.backing_dir);
-	rcfs_map_close(&d->map);
+	rcfs_map_close(d->map);
+	d->map = NULL;
 	return 0;
 }
 

@@ -70,7 +70,7 @@ static void check_reload(struct rcfs_daemon *d)
 	if (!d->reload)
 		return;
 	d->reload = 0;
-	rcfs_names_invalidate(d->map.names);
+	rcfs_names_invalidate(rcfs_map_names(d->map));
 	rcfs_watch_touch(d->watch);
 	rcfs_check_default(d);
 	log_msg(LOG_INFO, "reloaded namespace names and default file");
@@ -88,7 +88,7 @@ static int map_caller(struct rcfs_caller *c, struct rcfs_target *t)
 	struct rcfs_daemon *d = c->d;
 	int r;
 
-	r = rcfs_map_ino(&d->map, c->ino, t);
+	r = rcfs_map_ino(d->map, c->ino, t);
 	if (r < 0)
 		log_msg(LOG_ERR, "cannot map network namespace %ju of "
 			"thread %d: %s", (uintmax_t)c->ino, (int)c->tid,
@@ -121,11 +121,11 @@ static bool kept_holds(struct rcfs_caller *c, uint64_t need)
 static bool keepable(struct rcfs_daemon *d, const struct rcfs_target *t,
 		     unsigned int bgen)
 {
-	unsigned int now = rcfs_map_backing_gen(&d->map);
+	unsigned int now = rcfs_map_backing_gen(d->map);
 
 	if (now != bgen || (now & 1))
 		return false;
-	return t->named || rcfs_names_settled(d->map.names);
+	return t->named || rcfs_names_settled(rcfs_map_names(d->map));
 }
 
 static void reply_stat(fuse_req_t req, struct stat *st)
@@ -178,7 +178,7 @@ static int stat_caller(fuse_req_t req, struct stat *st)
 	if (gen && rcfs_attrcache_get(d->attrs, c.ino, gen, &r, st, &need) &&
 	    kept_holds(&c, need))
 		return r;
-	bgen = rcfs_map_backing_gen(&d->map);
+	bgen = rcfs_map_backing_gen(d->map);
 	r = map_caller(&c, &t);
 	if (r < 0)
 		return r;
@@ -277,7 +277,7 @@ static int open_reader(struct rcfs_caller *c, struct handle *h)
 		return 0;
 	}
 	rcfs_ofile_unref(of);
-	bgen = rcfs_map_backing_gen(&d->map);
+	bgen = rcfs_map_backing_gen(d->map);
 	r = map_caller(c, &h->t);
 	if (r == 0)
 		r = rcfs_view_open(c, &h->t, gen, &v);
@@ -711,7 +711,7 @@ static void op_statfs(fuse_req_t req, fuse_ino_t ino)
 	struct statvfs sv;
 
 	(void)ino;
-	if (fstatvfs(d->map.backing_fd, &sv) < 0)
+	if (fstatvfs(rcfs_map_backing_fd(d->map), &sv) < 0)
 		fuse_reply_err(req, errno);
 	else
 		fuse_reply_statfs(req, &sv);

@@ -244,7 +244,7 @@ static void records_sweep(struct rcfs_daemon *d)
 	unsigned int claimed = 0, stale = 0;
 	int r;
 
-	r = rcfs_records_sweep(&d->map, &claimed, &stale);
+	r = rcfs_records_sweep(d->map, &claimed, &stale);
 	if (r == -EOPNOTSUPP)
 		log_msg(LOG_WARNING, "backing directory %s keeps no extended "
 			"attributes: a new anonymous namespace that gets a dead "
@@ -272,9 +272,9 @@ static int prepare(struct rcfs_daemon *d, const struct serve_opts *o)
 		return r;
 	}
 	/* the host's source by path; the file under the mount is ours */
-	rcfs_map_set_host(&d->map, 0, d->host_kind == RCFS_HOST_ORIGINAL ?
+	rcfs_map_set_host(d->map, 0, d->host_kind == RCFS_HOST_ORIGINAL ?
 			  NULL : d->host_path);
-	r = rcfs_procfs_check(d->map.procfd);
+	r = rcfs_procfs_check(rcfs_map_procfd(d->map));
 	if (r < 0) {
 		log_msg(LOG_ERR, "procfs %s numbers the processes of another "
 			"pid namespace: not serving", d->settings.procfs);
@@ -293,7 +293,7 @@ static int prepare(struct rcfs_daemon *d, const struct serve_opts *o)
 	/* temporary files of writes the dead server cut short (never in
 	 * an upgrade: the retiring server's writers still use theirs) */
 	if (o->start == START_CRASH) {
-		r = rcfs_replace_cleanup(d->map.backing_fd,
+		r = rcfs_replace_cleanup(rcfs_map_backing_fd(d->map),
 					 d->settings.layout == RCFS_LAYOUT_DIR);
 		if (r > 0)
 			log_msg(LOG_NOTICE, "removed %d temporary file%s of "
@@ -411,8 +411,8 @@ static void teardown(struct rcfs_daemon *d, struct fuse_session *se)
 	rcfs_attrcache_free(d->attrs);
 	rcfs_ofcache_free(d->files);
 	rcfs_tids_free(d->tids);
-	if (d->map.names)
-		rcfs_map_close(&d->map);
+	rcfs_map_close(d->map);
+	d->map = NULL;
 	if (d->host.open)
 		rcfs_host_file_close(&d->host);
 	else if (d->host_fd >= 0)

@@ -11,7 +11,7 @@
 
 int rcfs_reopen_backing(struct rcfs_daemon *d, bool by_path)
 {
-	int r = rcfs_map_reopen_backing(&d->map, by_path);
+	int r = rcfs_map_reopen_backing(d->map, by_path);
 
 	log_reopened(d, r);
 	return r;
@@ -40,7 +40,7 @@ static int see(struct rcfs_caller *c, const struct rcfs_target *t,
 
 	/* the first look of an anonymous namespace gives it the file
 	 * written for it by hand (no record yet) */
-	r = rcfs_map_see(&c->d->map, t, flags | RCFS_SEE_CLAIM, &who, ret);
+	r = rcfs_map_see(c->d->map, t, flags | RCFS_SEE_CLAIM, &who, ret);
 	log_reopened(c->d, ret->reopened);
 	if (r == 0 && ret->kind == RCFS_SEES_NONE)
 		r = -ENOENT;

@@ -23,7 +23,7 @@ static void on_watch_change(void *data)
 {
 	struct rcfs_daemon *d = data;
 
-	rcfs_names_invalidate(d->map.names);
+	rcfs_names_invalidate(rcfs_map_names(d->map));
 	/* before the generation moves on: what is kept from now on was
 	 * found in the directory now at the path */
 	rcfs_reopen_backing(d, true);
@@ -81,7 +81,7 @@ int rcfs_watch_start_all(struct rcfs_daemon *d)
 	if (r == 0)
 		r = rcfs_watch_start(d->watch, on_watch_change, d);
 	if (r == 0) {
-		rcfs_names_set_watch(d->map.names, d->watch);
+		rcfs_names_set_watch(rcfs_map_names(d->map), d->watch);
 		return 0;
 	}
 	rcfs_watch_free(d->watch);
@@ -109,7 +109,7 @@ static int tap_attach(struct rcfs_daemon *d, int r, const char *dev)
 		return r;
 	if (sscanf(dev, "%u:%u", &major, &minor) != 2)
 		r = -ENODEV;
-	else if (fstatat(d->map.procfd, "self/ns/pid", &pidns, 0) < 0)
+	else if (fstatat(rcfs_map_procfd(d->map), "self/ns/pid", &pidns, 0) < 0)
 		r = -errno;
 	else
 		r = rcfs_nstap_attach(d->tap, major, minor,

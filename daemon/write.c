@@ -79,7 +79,7 @@ int writer_begin(struct rcfs_caller *c, const struct rcfs_target *t,
 	} else {
 		/* a new file has the owner and mode of what it replaces:
 		 * the default's, for a namespace's first */
-		r = rcfs_replace_begin(&h->rep, d->map.backing_fd, t->rel,
+		r = rcfs_replace_begin(&h->rep, rcfs_map_backing_fd(d->map), t->rel,
 				       &v.st, 0);
 		if (r == -ENOENT && dir) {
 			h->deferred = true;
@@ -96,7 +96,7 @@ int writer_begin(struct rcfs_caller *c, const struct rcfs_target *t,
 		r = copy_view(&v, h->fd);
 	/* an explicit O_TRUNC is a change even if nothing is written */
 	h->dirty = trunc;
-	h->opener = rcfs_proc_tgid(d->map.procfd, c->tid);
+	h->opener = rcfs_proc_tgid(rcfs_map_procfd(d->map), c->tid);
 out:
 	rcfs_view_close(&v);
 	return r;
@@ -128,7 +128,7 @@ static int undefer(struct rcfs_daemon *d, struct handle *h)
 
 	if (fstat(h->fd, &st) < 0)
 		return -errno;
-	r = rcfs_replace_begin(&rep, d->map.backing_fd, h->t.rel, &st, 1);
+	r = rcfs_replace_begin(&rep, rcfs_map_backing_fd(d->map), h->t.rel, &st, 1);
 	if (r < 0)
 		return r;
 	rep.record = h->rep.record;
@@ -215,7 +215,7 @@ int writer_flush(struct rcfs_daemon *d, struct handle *h, pid_t tid,
 		return 0;
 	/* The exit of a writer killed mid-way closes its files: what it
 	 * wrote is not what it meant to write. */
-	if (wrote(h, owner) && rcfs_proc_killed(d->map.procfd, tid)) {
+	if (wrote(h, owner) && rcfs_proc_killed(rcfs_map_procfd(d->map), tid)) {
 		h->abandoned = true;
 		log_msg(LOG_NOTICE, "writer %d died by a signal: its changes "
 			"were discarded", (int)tid);
@@ -228,8 +228,8 @@ int writer_flush(struct rcfs_daemon *d, struct handle *h, pid_t tid,
 	 * writing (`exec 3>file; echo x >&3` closes a dup of 3 after each
 	 * echo). */
 	if (!h->written || h->opener <= 0 ||
-	    rcfs_proc_tgid(d->map.procfd, tid) != h->opener ||
-	    rcfs_proc_writing(d->map.procfd, tid, d->mnt_id))
+	    rcfs_proc_tgid(rcfs_map_procfd(d->map), tid) != h->opener ||
+	    rcfs_proc_writing(rcfs_map_procfd(d->map), tid, d->mnt_id))
 		return 0;
 	return writer_commit(d, h);
 }

@@ -2,8 +2,6 @@
 #ifndef RCFS_MAP_H
 #define RCFS_MAP_H
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,19 +15,9 @@
 /*
  * The mapping rule, written once: which file a namespace sees.
  */
-struct rcfs_map {
-	const struct rcfs_settings *settings;
-	int procfd;		/* O_PATH of settings->procfs */
-	int backing_fd;		/* O_PATH of settings->backing_dir */
-	atomic_uint backing_gen;	/* times backing_fd was reopened */
-	pthread_mutex_t reopen_lock;	/* one reopen at a time */
-	ino_t host_ino;		/* namespace the map was opened in */
-	struct rcfs_names *names;
-	const char *basename;	/* of the mount point, for the dir layout */
-	/* what the host sees by path; NULL: the file under the mount,
-	 * which only the daemon holds (rcfs_map_set_host()) */
-	const char *host_source;
-};
+/* The map: opened once, shared by threads.  Its insides are lib/'s
+ * (map-int.h); users read what they need through the calls below. */
+struct rcfs_map;
 
 enum rcfs_target_kind {
 	RCFS_TARGET_HOST,	/* the host's own file */
@@ -44,10 +32,23 @@ struct rcfs_target {
 	char rel[RCFS_KEY_MAX + 256];	/* path under the backing dir */
 };
 
-/* Open the directories the map needs.  The host is the network
- * namespace of the calling thread.  Returns 0 or -errno. */
-int rcfs_map_open(struct rcfs_map *m, const struct rcfs_settings *s);
+/* Open the directories the map needs; S must outlive it.  The host is
+ * the network namespace of the calling thread.  Returns 0 or -errno. */
+int rcfs_map_open(struct rcfs_map **ret, const struct rcfs_settings *s);
+/* Close and free it; accepts NULL. */
 void rcfs_map_close(struct rcfs_map *m);
+
+/* O_PATH descriptors of the procfs and of the backing directory (-1
+ * when the settings name none; kept valid across reopens). */
+int rcfs_map_procfd(const struct rcfs_map *m);
+int rcfs_map_backing_fd(const struct rcfs_map *m);
+/* The inode -> name map it keys with. */
+struct rcfs_names *rcfs_map_names(const struct rcfs_map *m);
+/* The host's namespace and its source (rcfs_map_set_host()). */
+ino_t rcfs_map_host_ino(const struct rcfs_map *m);
+const char *rcfs_map_host_source(const struct rcfs_map *m);
+/* The mount point's base name, the file's name in the dir layout. */
+const char *rcfs_map_basename(const struct rcfs_map *m);
 
 /*
  * Who the host is and what it sees: namespace INO (0: keep the one the

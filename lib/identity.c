@@ -20,7 +20,7 @@
 
 #include "backing.h"
 #include "identity.h"
-#include "map.h"
+#include "map-int.h"
 #include "nsenum.h"
 
 #ifndef SO_NETNS_COOKIE

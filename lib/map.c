@@ -9,11 +9,12 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "map.h"
+#include "map-int.h"
 
 int rcfs_backing_rel(const struct rcfs_settings *s, const char *basename,
 		     const char *key, char *buf, size_t len)
@@ -63,12 +64,15 @@ int rcfs_backing_key(const struct rcfs_settings *s, const char *basename,
 	return rcfs_name_is_safe(buf) ? 0 : -EINVAL;
 }
 
-int rcfs_map_open(struct rcfs_map *m, const struct rcfs_settings *s)
+int rcfs_map_open(struct rcfs_map **ret, const struct rcfs_settings *s)
 {
+	struct rcfs_map *m;
 	struct stat st;
 	int r;
 
-	memset(m, 0, sizeof(*m));
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
 	pthread_mutex_init(&m->reopen_lock, NULL);
 	m->procfd = m->backing_fd = -1;
 	m->settings = s;
@@ -93,6 +97,7 @@ int rcfs_map_open(struct rcfs_map *m, const struct rcfs_settings *s)
 		errno = -r;
 		goto fail;
 	}
+	*ret = m;
 	return 0;
 fail:
 	r = -errno;
@@ -142,18 +147,45 @@ unsigned int rcfs_map_backing_gen(struct rcfs_map *m)
 
 void rcfs_map_close(struct rcfs_map *m)
 {
-	/* never opened (a zeroed map), or closed already */
-	if (!m->settings)
+	if (!m)
 		return;
 	if (m->procfd >= 0)
 		close(m->procfd);
 	if (m->backing_fd >= 0)
 		close(m->backing_fd);
 	rcfs_names_free(m->names);
-	m->procfd = m->backing_fd = -1;
-	m->names = NULL;
-	m->settings = NULL;
 	pthread_mutex_destroy(&m->reopen_lock);
+	free(m);
+}
+
+int rcfs_map_procfd(const struct rcfs_map *m)
+{
+	return m->procfd;
+}
+
+int rcfs_map_backing_fd(const struct rcfs_map *m)
+{
+	return m->backing_fd;
+}
+
+struct rcfs_names *rcfs_map_names(const struct rcfs_map *m)
+{
+	return m->names;
+}
+
+ino_t rcfs_map_host_ino(const struct rcfs_map *m)
+{
+	return m->host_ino;
+}
+
+const char *rcfs_map_host_source(const struct rcfs_map *m)
+{
+	return m->host_source;
+}
+
+const char *rcfs_map_basename(const struct rcfs_map *m)
+{
+	return m->basename;
 }
 
 int rcfs_map_ino(struct rcfs_map *m, ino_t ino, struct rcfs_target *ret)

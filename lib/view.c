@@ -13,7 +13,7 @@
 
 #include "backing.h"
 #include "identity.h"
-#include "map.h"
+#include "map-int.h"
 
 /* The file at an administrator's PATH (host source, default): any
  * symlinks there are the administrator's own.  Never a FIFO or device:

@@ -40,7 +40,7 @@ static const char *own_path(const struct ctl *c, const struct rcfs_target *t)
 {
 	static char path[PATH_MAX];
 
-	if (rcfs_map_path(&c->map, t, path, sizeof(path)) < 0)
+	if (rcfs_map_path(c->map, t, path, sizeof(path)) < 0)
 		path[0] = '\0';
 	return path;
 }
@@ -60,7 +60,7 @@ int ctl_see(struct ctl *c, const struct rcfs_target *t, const char *nspath,
 	const struct rcfs_asker who = { path_cookie, (void *)nspath };
 
 	/* never RCFS_SEE_CLAIM: looking changes nothing */
-	return rcfs_map_see(&c->map, t, flags, &who, ret);
+	return rcfs_map_see(c->map, t, flags, &who, ret);
 }
 
 enum file_state sight_state(const struct rcfs_sight *s)
@@ -108,7 +108,7 @@ static int file_target(struct ctl *c, int argc, char **argv,
 	r = ctl_target(c, ns, t);
 	if (r == 0 && t->kind == RCFS_TARGET_HOST)
 		r = fail(1, "Network namespace \"%s\" is the host's: it sees %s, not a file in %s",
-			 ns->label, c->map.host_source, c->settings.backing_dir);
+			 ns->label, rcfs_map_host_source(c->map), c->settings.backing_dir);
 	if (r)
 		nsref_free(ns);
 	return r;
@@ -138,7 +138,7 @@ int cmd_path(struct ctl *c, int argc, char **argv)
 		ctl_see(c, &t, ns.path, 0, &s);
 		r = snprintf(path, sizeof(path), "%s", s.path) < 0 ? -EINVAL : 0;
 	} else {
-		r = rcfs_map_path(&c->map, &t, path, sizeof(path));
+		r = rcfs_map_path(c->map, &t, path, sizeof(path));
 	}
 	nsref_free(&ns);
 	if (r < 0)
@@ -228,7 +228,7 @@ static int save(struct ctl *c, const struct rcfs_target *t,
 			return fail(1, "Cannot identify network namespace \"%s\": %s",
 				    ns->label, strerror(-r));
 	}
-	r = rcfs_replace_data(c->map.backing_fd, t->rel, text, len,
+	r = rcfs_replace_data(rcfs_map_backing_fd(c->map), t->rel, text, len,
 			      cur->exists ? &cur->st : NULL,
 			      c->settings.layout == RCFS_LAYOUT_DIR, record);
 	if (r < 0)
@@ -603,7 +603,7 @@ int cmd_rm(struct ctl *c, int argc, char **argv)
 	r = file_target(c, argc, argv, &ns, &t);
 	if (r)
 		return r;
-	r = rcfs_backing_unlink(c->map.backing_fd, t.rel);
+	r = rcfs_backing_unlink(rcfs_map_backing_fd(c->map), t.rel);
 	if (r == -ENOENT)
 		r = fail(1, "Network namespace \"%s\" has no file of its own",
 			 ns.label);
@@ -612,7 +612,7 @@ int cmd_rm(struct ctl *c, int argc, char **argv)
 			 strerror(-r));
 	else if (c->settings.layout == RCFS_LAYOUT_DIR)
 		/* ip-netns leaves /etc/netns/NAME; we remove it only empty */
-		unlinkat(c->map.backing_fd, t.key, AT_REMOVEDIR);
+		unlinkat(rcfs_map_backing_fd(c->map), t.key, AT_REMOVEDIR);
 	nsref_free(&ns);
 	return r;
 }
@@ -633,7 +633,7 @@ static bool prunable(struct ctl *c, const struct rcfs_nslist *live,
 		     const char *name, char *rel, size_t rlen, char *key,
 		     size_t klen)
 {
-	const char *base = c->map.basename;
+	const char *base = rcfs_map_basename(c->map);
 	const struct rcfs_ns *ns;
 	char path[PATH_MAX];
 	struct stat st;
@@ -651,7 +651,7 @@ static bool prunable(struct ctl *c, const struct rcfs_nslist *live,
 	if (lstat(path, &st) == 0)
 		return false;
 	ino = strtoumax(key, NULL, 10);
-	if ((ino_t)ino == c->map.host_ino)
+	if ((ino_t)ino == rcfs_map_host_ino(c->map))
 		return false;
 	ns = rcfs_nslist_find(live, (ino_t)ino);
 	if (ns) {
@@ -664,7 +664,7 @@ static bool prunable(struct ctl *c, const struct rcfs_nslist *live,
 		ctl_see(c, &t, ns->path, 0, &s);
 		return s.stale;
 	}
-	return rcfs_backing_stat(c->map.backing_fd, rel, &st) == 0 &&
+	return rcfs_backing_stat(rcfs_map_backing_fd(c->map), rel, &st) == 0 &&
 	       S_ISREG(st.st_mode);
 }
 
@@ -686,7 +686,7 @@ int cmd_prune(struct ctl *c, int argc, char **argv)
 	r = ctl_map(c);
 	if (r)
 		return r;
-	fd = openat(c->map.backing_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = openat(rcfs_map_backing_fd(c->map), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	d = fd < 0 ? NULL : fdopendir(fd);
 	if (!d) {
 		if (fd >= 0)
@@ -714,9 +714,9 @@ int cmd_prune(struct ctl *c, int argc, char **argv)
 			      sizeof(key)))
 			continue;
 		if (!dry) {
-			e = rcfs_backing_unlink(c->map.backing_fd, rel);
+			e = rcfs_backing_unlink(rcfs_map_backing_fd(c->map), rel);
 			if (e == 0 && c->settings.layout == RCFS_LAYOUT_DIR)
-				unlinkat(c->map.backing_fd, key, AT_REMOVEDIR);
+				unlinkat(rcfs_map_backing_fd(c->map), key, AT_REMOVEDIR);
 			if (e < 0 && e != -ENOENT) {
 				failed = true;
 				warnx("Cannot remove \"%s/%s\": %s",

@@ -243,7 +243,7 @@ int ctl_map(struct ctl *c)
 	ino_t host = 0;
 	int r;
 
-	if (c->map_open)
+	if (c->map)
 		return 0;
 	r = ctl_settings(c, true);
 	if (r)
@@ -265,8 +265,7 @@ int ctl_map(struct ctl *c)
 		if (stat(path, &st) == 0)
 			host = st.st_ino;
 	}
-	rcfs_map_set_host(&c->map, host, host_source(c));
-	c->map_open = true;
+	rcfs_map_set_host(c->map, host, host_source(c));
 	return 0;
 }
 
@@ -358,7 +357,7 @@ int ctl_target(struct ctl *c, const struct nsref *ns, struct rcfs_target *ret)
 
 	if (r)
 		return r;
-	r = rcfs_map_ino(&c->map, ns->ino, ret);
+	r = rcfs_map_ino(c->map, ns->ino, ret);
 	if (r < 0)
 		return fail(1, "Cannot map network namespace \"%s\": %s",
 			    ns->label, strerror(-r));
@@ -416,8 +415,7 @@ static int add_override(struct ctl *c, const char *key, const char *value)
 
 static void ctl_free(struct ctl *c)
 {
-	if (c->map_open)
-		rcfs_map_close(&c->map);
+	rcfs_map_close(c->map);
 	rcfs_settings_free(&c->settings);
 	rcfs_daemons_free(&c->daemons);
 }

@@ -26,8 +26,7 @@ struct ctl {
 	struct rcfs_daemon_info *daemon;	/* the one picked, or NULL */
 	struct rcfs_settings settings;
 	/* filled by ctl_map() */
-	bool map_open;
-	struct rcfs_map map;
+	struct rcfs_map *map;
 };
 
 /* A namespace named on the command line (NS). */

@@ -45,7 +45,7 @@ static int seen(struct ctl *c, ino_t ino, const char *nspath,
 
 	memset(rv, 0, sizeof(*rv));
 	*text = NULL;
-	r = rcfs_map_ino(&c->map, ino, t);
+	r = rcfs_map_ino(c->map, ino, t);
 	if (r < 0)
 		return r;
 	r = target_content(c, t, nspath, s, text, &len);
@@ -402,7 +402,7 @@ static int show_record(struct ctl *c, const struct nsref *ns,
 		r = table_set(ln, S_FILE, "%s",
 			      file_state_name(sight_state(&st)));
 	if (r == 0 && st.kind == RCFS_SEES_OWN &&
-	    rcfs_map_path(&c->map, &t, own, sizeof(own)) == 0)
+	    rcfs_map_path(c->map, &t, own, sizeof(own)) == 0)
 		st.path = own;
 	/* a stale file's namespace: neither its file nor the default's
 	 * owner, so no path to edit */
