@@ -79,8 +79,8 @@ int writer_begin(struct rcfs_caller *c, const struct rcfs_target *t,
 	} else {
 		/* a new file has the owner and mode of what it replaces:
 		 * the default's, for a namespace's first */
-		r = rcfs_replace_begin(&h->rep, rcfs_map_backing_fd(d->map), t->rel,
-				       &v.st, 0);
+		r = rcfs_replace_begin(&h->rep, rcfs_map_backing_fd(d->map),
+				       t->rel, &v.st, 0);
 		if (r == -ENOENT && dir) {
 			h->deferred = true;
 			r = memory_copy(h);
@@ -128,7 +128,8 @@ static int undefer(struct rcfs_daemon *d, struct handle *h)
 
 	if (fstat(h->fd, &st) < 0)
 		return -errno;
-	r = rcfs_replace_begin(&rep, rcfs_map_backing_fd(d->map), h->t.rel, &st, 1);
+	r = rcfs_replace_begin(&rep, rcfs_map_backing_fd(d->map), h->t.rel,
+			       &st, 1);
 	if (r < 0)
 		return r;
 	rep.record = h->rep.record;

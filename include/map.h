@@ -81,6 +81,16 @@ int rcfs_map_ino(struct rcfs_map *m, ino_t ino, struct rcfs_target *ret);
 int rcfs_backing_rel(const struct rcfs_settings *s, const char *basename,
 		     const char *key, char *buf, size_t len);
 
+/*
+ * The target of an anonymous namespace whose file the backing
+ * directory's entry NAME holds (an inode key; digits that name a
+ * namespace in the netns directory are a name).  Returns 1 and *RET
+ * (not named, its inode, key and REL), 0 when NAME is no such file, or
+ * -errno.
+ */
+int rcfs_map_entry(const struct rcfs_map *m, const char *name,
+		   struct rcfs_target *ret);
+
 /* Parse a key back: KEY from a relative path, for prune.  Returns 0 or
  * -EINVAL when REL is not a backing file name of this layout. */
 int rcfs_backing_key(const struct rcfs_settings *s, const char *basename,

@@ -126,16 +126,6 @@ int rcfs_netns_cookie_of_path(const char *path, uint64_t *ret)
 	return r;
 }
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 struct sweep {
 	const struct rcfs_map *m;
 	struct rcfs_nslist live;
@@ -148,22 +138,15 @@ struct sweep {
 static int sweep_one(struct sweep *w, const char *name)
 {
 	const struct rcfs_settings *s = w->m->settings;
-	char rel[NAME_MAX * 2 + 2], key[RCFS_KEY_MAX], path[PATH_MAX];
 	const struct rcfs_ns *ns;
+	struct rcfs_target t;
 	uint64_t cookie = 0;
 	struct stat st;
 	int fd, r;
 
-	snprintf(rel, sizeof(rel), s->layout == RCFS_LAYOUT_DIR ? "%s/%s" :
-		 "%s", name, w->m->basename);
-	if (rcfs_backing_key(s, w->m->basename, rel, key, sizeof(key)) < 0 ||
-	    !all_digits(key))
+	if (rcfs_map_entry(w->m, name, &t) <= 0)
 		return 0;
-	/* digits in the netns directory are a name, not an inode */
-	snprintf(path, sizeof(path), "%s/%s", s->netns_dir, key);
-	if (lstat(path, &st) == 0)
-		return 0;
-	fd = rcfs_backing_open(w->m->backing_fd, rel, O_RDONLY | O_NONBLOCK,
+	fd = rcfs_backing_open(w->m->backing_fd, t.rel, O_RDONLY | O_NONBLOCK,
 			       0);
 	if (fd < 0)
 		return 0;
@@ -174,8 +157,7 @@ static int sweep_one(struct sweep *w, const char *name)
 		w->listed = r == 0;
 	}
 	if (r == 0) {
-		ns = rcfs_nslist_find(&w->live,
-				      (ino_t)strtoull(key, NULL, 10));
+		ns = rcfs_nslist_find(&w->live, t.ino);
 		if (ns && ns->path &&
 		    rcfs_netns_cookie_of_path(ns->path, &cookie) == 0) {
 			r = rcfs_record_set(fd, cookie);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -62,6 +63,43 @@ int rcfs_backing_key(const struct rcfs_settings *s, const char *basename,
 	memcpy(buf, rel, klen);
 	buf[klen] = '\0';
 	return rcfs_name_is_safe(buf) ? 0 : -EINVAL;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+int rcfs_map_entry(const struct rcfs_map *m, const char *name,
+		   struct rcfs_target *ret)
+{
+	const struct rcfs_settings *s = m->settings;
+	char path[PATH_MAX];
+	struct stat st;
+	int n;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->kind = RCFS_TARGET_KEY;
+	n = snprintf(ret->rel, sizeof(ret->rel),
+		     s->layout == RCFS_LAYOUT_DIR ? "%s/%s" : "%s", name,
+		     m->basename);
+	if (n < 0 || (size_t)n >= sizeof(ret->rel) ||
+	    rcfs_backing_key(s, m->basename, ret->rel, ret->key,
+			     sizeof(ret->key)) < 0 || !all_digits(ret->key))
+		return 0;
+	/* digits in the netns directory are a name, not an inode */
+	n = snprintf(path, sizeof(path), "%s/%s", s->netns_dir, ret->key);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	if (lstat(path, &st) == 0)
+		return 0;
+	ret->ino = (ino_t)strtoumax(ret->key, NULL, 10);
+	return 1;
 }
 
 int rcfs_map_open(struct rcfs_map **ret, const struct rcfs_settings *s)

@@ -108,7 +108,8 @@ static int file_target(struct ctl *c, int argc, char **argv,
 	r = ctl_target(c, ns, t);
 	if (r == 0 && t->kind == RCFS_TARGET_HOST)
 		r = fail(1, "Network namespace \"%s\" is the host's: it sees %s, not a file in %s",
-			 ns->label, rcfs_map_host_source(c->map), c->settings.backing_dir);
+			 ns->label, rcfs_map_host_source(c->map),
+			 c->settings.backing_dir);
 	if (r)
 		nsref_free(ns);
 	return r;
@@ -628,44 +629,27 @@ static const struct col prune_cols[] = {
 };
 
 /* Whether the backing entry NAME is the file of a namespace that is
- * gone: an inode key that no name, process, mount or descriptor holds. */
+ * gone: an inode key that no name, process, mount or descriptor holds.
+ * *T: its target. */
 static bool prunable(struct ctl *c, const struct rcfs_nslist *live,
-		     const char *name, char *rel, size_t rlen, char *key,
-		     size_t klen)
+		     const char *name, struct rcfs_target *t)
 {
-	const char *base = rcfs_map_basename(c->map);
 	const struct rcfs_ns *ns;
-	char path[PATH_MAX];
+	struct rcfs_sight s;
 	struct stat st;
-	uintmax_t ino;
 
-	if (c->settings.layout == RCFS_LAYOUT_DIR)
-		snprintf(rel, rlen, "%s/%s", name, base);
-	else
-		snprintf(rel, rlen, "%s", name);
-	if (rcfs_backing_key(&c->settings, base, rel, key, klen) < 0 ||
-	    !is_number(key))
+	if (rcfs_map_entry(c->map, name, t) <= 0 ||
+	    t->ino == rcfs_map_host_ino(c->map))
 		return false;
-	/* a namespace may be named by digits: that is a name */
-	snprintf(path, sizeof(path), "%s/%s", c->settings.netns_dir, key);
-	if (lstat(path, &st) == 0)
-		return false;
-	ino = strtoumax(key, NULL, 10);
-	if ((ino_t)ino == rcfs_map_host_ino(c->map))
-		return false;
-	ns = rcfs_nslist_find(live, (ino_t)ino);
+	ns = rcfs_nslist_find(live, t->ino);
 	if (ns) {
 		/* alive: only a file written for an earlier namespace that
 		 * had the same inode */
-		struct rcfs_target t = { .kind = RCFS_TARGET_KEY };
-		struct rcfs_sight s;
-
-		snprintf(t.rel, sizeof(t.rel), "%s", rel);
-		ctl_see(c, &t, ns->path, 0, &s);
+		ctl_see(c, t, ns->path, 0, &s);
 		return s.stale;
 	}
-	return rcfs_backing_stat(rcfs_map_backing_fd(c->map), rel, &st) == 0 &&
-	       S_ISREG(st.st_mode);
+	return rcfs_backing_stat(rcfs_map_backing_fd(c->map), t->rel,
+				 &st) == 0 && S_ISREG(st.st_mode);
 }
 
 int cmd_prune(struct ctl *c, int argc, char **argv)
@@ -705,30 +689,29 @@ int cmd_prune(struct ctl *c, int argc, char **argv)
 	tb = table_new(c, "prune", prune_cols,
 		       sizeof(prune_cols) / sizeof(*prune_cols));
 	while (tb && r == 0 && (de = readdir(d))) {
-		char rel[NAME_MAX * 2 + 2], key[RCFS_KEY_MAX];
 		struct libscols_line *ln;
+		struct rcfs_target t;
 		int e = 0;
 
 		if (de->d_name[0] == '.' ||
-		    !prunable(c, &live, de->d_name, rel, sizeof(rel), key,
-			      sizeof(key)))
+		    !prunable(c, &live, de->d_name, &t))
 			continue;
 		if (!dry) {
-			e = rcfs_backing_unlink(rcfs_map_backing_fd(c->map), rel);
+			e = rcfs_backing_unlink(rcfs_map_backing_fd(c->map),
+						t.rel);
 			if (e == 0 && c->settings.layout == RCFS_LAYOUT_DIR)
-				unlinkat(rcfs_map_backing_fd(c->map), key, AT_REMOVEDIR);
+				unlinkat(rcfs_map_backing_fd(c->map), t.key,
+					 AT_REMOVEDIR);
 			if (e < 0 && e != -ENOENT) {
 				failed = true;
-				warnx("Cannot remove \"%s/%s\": %s",
-				      c->settings.backing_dir, rel,
-				      strerror(-e));
+				warnx("Cannot remove \"%s\": %s",
+				      own_path(c, &t), strerror(-e));
 			}
 		}
 		ln = scols_table_new_line(tb, NULL);
-		r = ln ? table_set(ln, P_KEY, "%s", key) : -ENOMEM;
+		r = ln ? table_set(ln, P_KEY, "%s", t.key) : -ENOMEM;
 		if (r == 0)
-			r = table_set(ln, P_PATH, "%s/%s",
-				      c->settings.backing_dir, rel);
+			r = table_set(ln, P_PATH, "%s", own_path(c, &t));
 		if (r == 0)
 			r = table_set(ln, P_ACTION, "%s", dry ? "would remove" :
 				      e < 0 ? "failed" : "removed");
