@@ -9,21 +9,22 @@
 
 #include "view.h"
 
-int rcfs_reopen_backing(struct rcfs_daemon *d, bool by_path)
-{
-	int r = rcfs_map_reopen_backing(d->map, by_path);
-
-	log_reopened(d, r);
-	return r;
-}
-
-void log_reopened(struct rcfs_daemon *d, int r)
+/* Log R, rcfs_map_reopen_backing()'s answer, when it reopened. */
+static void log_reopened(struct rcfs_daemon *d, int r)
 {
 	if (r > 0)
 		log_msg(LOG_NOTICE, "backing directory %s was %s: opened %s",
 			d->settings.backing_dir,
 			r == 1 ? "removed" : "replaced",
 			r == 1 ? "it again" : "the new one");
+}
+
+int rcfs_reopen_backing(struct rcfs_daemon *d, bool by_path)
+{
+	int r = rcfs_map_reopen_backing(d->map, by_path);
+
+	log_reopened(d, r);
+	return r;
 }
 
 static int caller_cookie(void *data, uint64_t *ret)

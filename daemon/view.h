@@ -41,7 +41,4 @@ int rcfs_view_open(struct rcfs_caller *c, const struct rcfs_target *t,
 /* Release what rcfs_view_open() opened; accepts a closed view. */
 void rcfs_view_close(struct rcfs_view *v);
 
-/* Log R, rcfs_map_reopen_backing()'s answer, when it reopened. */
-void log_reopened(struct rcfs_daemon *d, int r);
-
 #endif

@@ -13,10 +13,10 @@
 #include "settings.h"
 
 /*
- * The mapping rule, written once: which file a namespace sees.
+ * The mapping rule, written once: namespace -> key -> the file it sees.
+ * A map is opened once and shared by threads; its insides are lib/'s
+ * (map-int.h), and users read what they need through the calls below.
  */
-/* The map: opened once, shared by threads.  Its insides are lib/'s
- * (map-int.h); users read what they need through the calls below. */
 struct rcfs_map;
 
 enum rcfs_target_kind {
