@@ -251,6 +251,16 @@ rcfs_server_pid() {
 	[ -n "$pid" ] && [ "$pid" != 0 ] && echo "$pid"
 }
 
+# rcfs_make_var NAME [ASSIGNMENT...]: a variable of the build's Makefile,
+# as configured or with the ASSIGNMENTs (prefix=/usr)
+rcfs_make_var() {
+	local name=$1
+	shift
+	printf 'print-%%:\n\t@echo $($*)\n' |
+		make -s --no-print-directory -C "$RCFS_BUILD" -f Makefile -f - \
+			"$@" "print-$name"
+}
+
 # ---- reliability: load, faults, hostile input ---------------------------
 RCFS_STRESS_BIN=$RCFS_BUILD/tests/helpers/rcfs-stress
 
