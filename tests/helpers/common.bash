@@ -225,16 +225,23 @@ rcfs_sbin_overlay_remove() {
 	umount /usr/sbin && rm -rf "$RCFS_SBIN_OVERLAY"
 }
 
-# rcfs_state MOUNTPOINT KEY: a value the daemon serving MOUNTPOINT
-# published in /run/resolvconffs/MAJOR:MINOR (host_source, host_kind,
-# callers, pid, ...)
-rcfs_state() {
+# rcfs_state_file MOUNTPOINT: the file in which the daemon serving
+# MOUNTPOINT publishes its state, /run/resolvconffs/MAJOR:MINOR
+rcfs_state_file() {
 	local p dev
 	p=$(rcfs_abspath "$1")
 	dev=$(awk -v p="$p" '$5 == p && $0 ~ / - fuse\.resolvconffs / { d = $3 }
 		END { print d }' /proc/self/mountinfo)
 	[ -n "$dev" ] || return 1
-	sed -n "s/^$2=//p" "/run/resolvconffs/$dev"
+	echo "/run/resolvconffs/$dev"
+}
+
+# rcfs_state MOUNTPOINT KEY: a value the daemon serving MOUNTPOINT
+# published (host_source, host_kind, callers, pid, ...)
+rcfs_state() {
+	local file
+	file=$(rcfs_state_file "$1") || return 1
+	sed -n "s/^$2=//p" "$file"
 }
 
 # rcfs_daemon_pid MOUNTPOINT: the PID the daemon serving MOUNTPOINT
