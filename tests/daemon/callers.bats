@@ -16,12 +16,7 @@
 load ../helpers/common
 
 local_setup() {
-	rcfs_fixture
-	NS=$(rcfs_name a)
-	OTHER=$(rcfs_name b)
-	rcfs_ns_add "$NS" "$OTHER"
-	printf 'nameserver 10.61.0.1\n' > "$BACKING/$NS.conf"
-	printf 'nameserver 10.62.0.1\n' > "$BACKING/$OTHER.conf"
+	rcfs_fixture_two_ns 10.61.0.1 10.62.0.1
 }
 
 # held DAEMON_PID TID: how many descriptors of TID's namespace link the

@@ -10,12 +10,7 @@
 load ../helpers/common
 
 local_setup() {
-	rcfs_fixture
-	NS=$(rcfs_name a)
-	OTHER=$(rcfs_name b)
-	rcfs_ns_add "$NS" "$OTHER"
-	printf 'nameserver 10.71.0.1\n' > "$BACKING/$NS.conf"
-	printf 'nameserver 10.72.0.1\n' > "$BACKING/$OTHER.conf"
+	rcfs_fixture_two_ns 10.71.0.1 10.72.0.1
 }
 
 # tap_expected: this build has the tap and this kernel can run it (we

@@ -195,6 +195,17 @@ rcfs_fixture() {
 	printf 'nameserver 203.0.113.1\n# host\n' > "$MP"
 }
 
+# rcfs_fixture_two_ns SERVER_A SERVER_B: rcfs_fixture, and two named
+# namespaces, NS and OTHER, whose files name SERVER_A and SERVER_B
+rcfs_fixture_two_ns() {
+	rcfs_fixture
+	NS=$(rcfs_name a)
+	OTHER=$(rcfs_name b)
+	rcfs_ns_add "$NS" "$OTHER"
+	printf 'nameserver %s\n' "$1" > "$BACKING/$NS.conf"
+	printf 'nameserver %s\n' "$2" > "$BACKING/$OTHER.conf"
+}
+
 # in_ns NAME CMD...: run CMD in the named network namespace via nsenter
 in_ns() {
 	local ns=$1
