@@ -294,6 +294,12 @@ rcfs_figure() {
 	echo "# figure: $*" >&3
 }
 
+# figure KEY LINE: the value of KEY=... in a result line such as a test
+# helper's "reads=N bad=N ..."
+figure() {
+	sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<< "$2"
+}
+
 # rcfs_proc_rss_kb PID, rcfs_proc_fds PID: memory and open descriptors
 rcfs_proc_rss_kb() {
 	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"

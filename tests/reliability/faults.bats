@@ -20,11 +20,6 @@ tmpfs_at() {
 	rcfs_track_mount "$1"
 }
 
-# figure KEY LINE: the value of KEY=... in a helper's result line
-figure() {
-	sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<< "$2"
-}
-
 @test "a full backing directory: the writer gets ENOSPC, the old content stays, 100 of 100, no temporary file left" {
 	local small=$RCFS_TMP/small before used
 	tmpfs_at "$small" size=256k

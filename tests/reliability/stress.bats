@@ -29,11 +29,6 @@ local_setup() {
 	done
 }
 
-# figure KEY LINE: the value of KEY=... in a helper's result line
-figure() {
-	sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<< "$2"
-}
-
 @test "4 readers in 3 namespaces see no empty, partial or foreign file while 2 writers rewrite them" {
 	local writes sets min_reads stop out wout i n
 	if rcfs_stress_full; then
