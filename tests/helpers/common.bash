@@ -289,6 +289,29 @@ rcfs_stress_full() {
 	[ "${RCFS_STRESS:-}" = full ]
 }
 
+# rcfs_stress_fixture: rcfs_fixture with the backing directory on a tmpfs
+# (a stress test is about the daemon, not about how long the disk under
+# /tmp takes to fsync), and three named namespaces NS[0..2], each with
+# its file's generation 0 from rcfs-stress gen; NSARGS names them the way
+# rcfs-stress takes them (NETNS:NAME)
+rcfs_stress_fixture() {
+	local i
+	rcfs_fixture
+	mount -t tmpfs -o size=64m rcfs-backing "$BACKING" || return 1
+	rcfs_track_mount "$BACKING"
+	NS=()
+	for i in 1 2 3; do
+		NS+=("$(rcfs_name "s$i")")
+	done
+	rcfs_ns_add "${NS[@]}" || return 1
+	NSARGS=()
+	for i in 0 1 2; do
+		"$RCFS_STRESS_BIN" gen "${NS[i]}" 0 > "$BACKING/${NS[i]}.conf" ||
+			return 1
+		NSARGS+=("/run/netns/${NS[i]}:${NS[i]}")
+	done
+}
+
 # rcfs_figure TEXT: print a figure into the TAP output
 rcfs_figure() {
 	echo "# figure: $*" >&3
