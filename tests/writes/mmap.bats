@@ -31,12 +31,16 @@ local_setup() {
 		"$BACKING/$NS2.conf" > "$RCFS_TMP/2.out" 2>&1 &
 	local m2=$!
 	rcfs_track_pid "$m2"
-	wait "$m1"
-	wait "$m2"
+	# a failed wait must not end the test before the figures are out
+	local s1=0 s2=0
+	wait "$m1" || s1=$?
+	wait "$m2" || s2=$?
 	out1=$(cat "$RCFS_TMP/1.out")
 	out2=$(cat "$RCFS_TMP/2.out")
 	rcfs_figure "first namespace: $out1"
 	rcfs_figure "second namespace: $out2"
+	assert_equal "$s1" 0
+	assert_equal "$s2" 0
 	for out in "$out1" "$out2"; do
 		n=$(figure maps "$out")
 		[ "$n" -ge "$min" ]
