@@ -16,7 +16,9 @@
 load ../helpers/common
 
 local_setup() {
-	rcfs_fixture_two_ns 10.61.0.1 10.62.0.1
+	rcfs_fixture_ns NS OTHER
+	printf 'nameserver 10.61.0.1\n' > "$BACKING/$NS.conf"
+	printf 'nameserver 10.62.0.1\n' > "$BACKING/$OTHER.conf"
 }
 
 # held DAEMON_PID TID: how many descriptors of TID's namespace link the

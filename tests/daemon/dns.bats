@@ -8,10 +8,7 @@ PROBE=rcfs-probe.test
 SETNS_RESOLVE=$RCFS_BUILD/tests/helpers/setns-resolve
 
 local_setup() {
-	rcfs_fixture
-	NS1=$(rcfs_name a)
-	NS2=$(rcfs_name b)
-	rcfs_ns_add "$NS1" "$NS2"
+	rcfs_fixture_ns NS1 NS2
 	ip -n "$NS1" link set lo up
 	ip -n "$NS2" link set lo up
 	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' \

@@ -10,7 +10,9 @@
 load ../helpers/common
 
 local_setup() {
-	rcfs_fixture_two_ns 10.71.0.1 10.72.0.1
+	rcfs_fixture_ns NS OTHER
+	printf 'nameserver 10.71.0.1\n' > "$BACKING/$NS.conf"
+	printf 'nameserver 10.72.0.1\n' > "$BACKING/$OTHER.conf"
 }
 
 # tap_expected: this build has the tap and this kernel can run it (we

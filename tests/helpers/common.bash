@@ -195,15 +195,16 @@ rcfs_fixture() {
 	printf 'nameserver 203.0.113.1\n# host\n' > "$MP"
 }
 
-# rcfs_fixture_two_ns SERVER_A SERVER_B: rcfs_fixture, and two named
-# namespaces, NS and OTHER, whose files name SERVER_A and SERVER_B
-rcfs_fixture_two_ns() {
+# rcfs_fixture_ns VAR...: rcfs_fixture, and a named namespace for each
+# VAR, its name in VAR: rcfs_name a for the first, b for the second, ...
+rcfs_fixture_ns() {
+	local _var _tags=(a b c d e f) _i=0
 	rcfs_fixture
-	NS=$(rcfs_name a)
-	OTHER=$(rcfs_name b)
-	rcfs_ns_add "$NS" "$OTHER"
-	printf 'nameserver %s\n' "$1" > "$BACKING/$NS.conf"
-	printf 'nameserver %s\n' "$2" > "$BACKING/$OTHER.conf"
+	for _var in "$@"; do
+		printf -v "$_var" '%s' "$(rcfs_name "${_tags[_i]}")"
+		_i=$((_i + 1))
+		rcfs_ns_add "${!_var}" || return 1
+	done
 }
 
 # in_ns NAME CMD...: run CMD in the named network namespace via nsenter

@@ -9,10 +9,7 @@ load ../helpers/common
 load ../helpers/security
 
 local_setup() {
-	rcfs_fixture
-	NS1=$(rcfs_name a)
-	NS2=$(rcfs_name b)
-	rcfs_ns_add "$NS1" "$NS2"
+	rcfs_fixture_ns NS1 NS2
 	# the same length: another namespace's content shows as other
 	# bytes, not as a fault past the end
 	printf 'nameserver 10.165.0.1\n# first namespace\n' > "$BACKING/$NS1.conf"
