@@ -84,11 +84,14 @@ gen_run() {
 	run gen_run writer "$MP" 1 "$writes"
 	assert_success
 	touch "$RCFS_TMP/stop"
-	wait "$reader"
+	# a failed wait must not end the test before the figures are out
+	local rstatus=0
+	wait "$reader" || rstatus=$?
 
 	out=$(cat "$RCFS_TMP/reader.out")
 	echo "# $out writes=$writes" >&3
 	head -5 "$RCFS_TMP/reader.err"
+	assert_equal "$rstatus" 0
 	reads=$(sed -n 's/.*reads=\([0-9]*\).*/\1/p' <<< "$out")
 	bad=$(sed -n 's/.*bad=\([0-9]*\).*/\1/p' <<< "$out")
 	versions=$(sed -n 's/.*versions=\([0-9]*\).*/\1/p' <<< "$out")

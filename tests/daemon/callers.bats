@@ -16,10 +16,7 @@
 load ../helpers/common
 
 local_setup() {
-	rcfs_fixture
-	NS=$(rcfs_name a)
-	OTHER=$(rcfs_name b)
-	rcfs_ns_add "$NS" "$OTHER"
+	rcfs_fixture_ns NS OTHER
 	printf 'nameserver 10.61.0.1\n' > "$BACKING/$NS.conf"
 	printf 'nameserver 10.62.0.1\n' > "$BACKING/$OTHER.conf"
 }

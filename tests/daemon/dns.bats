@@ -8,10 +8,7 @@ PROBE=rcfs-probe.test
 SETNS_RESOLVE=$RCFS_BUILD/tests/helpers/setns-resolve
 
 local_setup() {
-	rcfs_fixture
-	NS1=$(rcfs_name a)
-	NS2=$(rcfs_name b)
-	rcfs_ns_add "$NS1" "$NS2"
+	rcfs_fixture_ns NS1 NS2
 	ip -n "$NS1" link set lo up
 	ip -n "$NS2" link set lo up
 	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' \
@@ -23,25 +20,7 @@ local_setup() {
 # dns_start NS ADDRESS ANSWER: a dnsmasq in NS on ADDRESS:53 that answers
 # $PROBE with ANSWER and knows nothing else; ended at teardown.
 dns_start() {
-	local ns=$1 addr=$2 answer=$3 tag pid deadline
-	tag="$ns-$addr"
-	nsenter --net="/run/netns/$ns" /usr/sbin/dnsmasq --keep-in-foreground \
-		--no-resolv --no-hosts --user=root \
-		--listen-address="$addr" --bind-interfaces \
-		--address="/$PROBE/$answer" \
-		--pid-file="$RCFS_TMP/dnsmasq-$tag.pid" \
-		--log-facility="$RCFS_TMP/dnsmasq-$tag.log" \
-		>/dev/null 2>&1 3>&- &
-	pid=$!
-	rcfs_track_pid "$pid"
-	# nsenter execs dnsmasq: $! is the server, which writes its pid file
-	# once its socket is bound
-	deadline=$((SECONDS + 10))
-	until [ "$(cat "$RCFS_TMP/dnsmasq-$tag.pid" 2>/dev/null)" = "$pid" ]; do
-		kill -0 "$pid" 2>/dev/null || return 1
-		[ $SECONDS -lt $deadline ] || return 1
-		sleep 0.02
-	done
+	rcfs_dns_serve "$1" "$2" "$PROBE" "$3"
 }
 
 @test "getent through nsenter asks each namespace's own DNS server" {

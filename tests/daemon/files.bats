@@ -5,10 +5,7 @@
 load ../helpers/common
 
 local_setup() {
-	rcfs_fixture
-	NS1=$(rcfs_name a)
-	NS2=$(rcfs_name b)
-	rcfs_ns_add "$NS1" "$NS2"
+	rcfs_fixture_ns NS1 NS2
 }
 
 @test "a backing file replaced by rename is seen at the next read" {

@@ -14,10 +14,7 @@ load ../helpers/common
 FMT='%i %s %a %u %g %.9Y'
 
 local_setup() {
-	rcfs_fixture
-	NS=$(rcfs_name a)
-	OTHER=$(rcfs_name b)
-	rcfs_ns_add "$NS" "$OTHER"
+	rcfs_fixture_ns NS OTHER
 }
 
 # within WHO CMD...: run CMD in WHO's network namespace: a name in

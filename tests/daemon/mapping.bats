@@ -4,10 +4,7 @@
 load ../helpers/common
 
 local_setup() {
-	rcfs_fixture
-	NS1=$(rcfs_name a)
-	NS2=$(rcfs_name b)
-	rcfs_ns_add "$NS1" "$NS2"
+	rcfs_fixture_ns NS1 NS2
 	printf 'nameserver 10.1.1.1\n' > "$BACKING/$NS1.conf"
 	printf 'nameserver 10.2.2.2\n' > "$BACKING/$NS2.conf"
 }

@@ -13,18 +13,10 @@ local_setup() {
 	HOST_CONTENT=$(cat "$MP")
 }
 
-# state_file MOUNTPOINT: the daemon's published state for the mount
-state_file() {
-	local dev
-	dev=$(awk -v p="$1" '$5 == p && / - fuse\.resolvconffs / { d = $3 }
-		END { print d }' /proc/self/mountinfo)
-	[ -n "$dev" ] && echo "/run/resolvconffs/$dev"
-}
-
 # stops_on SIGNAL: the daemon unmounts, removes its state and exits 0
 stops_on() {
 	local state
-	state=$(state_file "$MP")
+	state=$(rcfs_state_file "$MP")
 	assert_file_exists "$state"
 	run rcfs_daemon_pid "$MP"
 	assert_output "$RCFS_DAEMON_PID"
@@ -99,7 +91,7 @@ stops_on() {
 @test "umount of the mount point ends the daemon" {
 	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
 	local state
-	state=$(state_file "$MP")
+	state=$(rcfs_state_file "$MP")
 	umount "$MP"
 	rcfs_wait_gone "$RCFS_DAEMON_PID" 10
 	local st=0
@@ -129,7 +121,7 @@ stops_on() {
 	run cat "$MP"
 	assert_output 'nameserver 10.51.0.1'
 	# netnsctl finds the same files through the published state
-	state=$(state_file "$MP")
+	state=$(rcfs_state_file "$MP")
 	run grep -x "default=$DEFAULT" "$state"
 	assert_success
 	kill -TERM "$pid"

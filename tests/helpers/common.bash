@@ -195,11 +195,49 @@ rcfs_fixture() {
 	printf 'nameserver 203.0.113.1\n# host\n' > "$MP"
 }
 
+# rcfs_fixture_ns VAR...: rcfs_fixture, and a named namespace for each
+# VAR, its name in VAR: rcfs_name a for the first, b for the second, ...
+rcfs_fixture_ns() {
+	local _var _tags=(a b c d e f) _i=0
+	rcfs_fixture
+	for _var in "$@"; do
+		printf -v "$_var" '%s' "$(rcfs_name "${_tags[_i]}")"
+		_i=$((_i + 1))
+		rcfs_ns_add "${!_var}" || return 1
+	done
+}
+
 # in_ns NAME CMD...: run CMD in the named network namespace via nsenter
 in_ns() {
 	local ns=$1
 	shift
 	nsenter --net="/run/netns/$ns" -- "$@"
+}
+
+# rcfs_dns_serve NS|- ADDRESS NAME ANSWER: a dnsmasq in NS ("-": the host's
+# namespace) on ADDRESS:53 that answers NAME with ANSWER and knows
+# nothing else; ended at teardown
+rcfs_dns_serve() {
+	local ns=$1 addr=$2 name=$3 answer=$4 tag pid deadline enter=()
+	tag="$ns-$addr"
+	[ "$ns" = - ] || enter=(nsenter --net="/run/netns/$ns")
+	"${enter[@]}" /usr/sbin/dnsmasq --keep-in-foreground \
+		--no-resolv --no-hosts --user=root --port=53 \
+		--listen-address="$addr" --bind-interfaces \
+		--address="/$name/$answer" \
+		--pid-file="$RCFS_TMP/dnsmasq-$tag.pid" \
+		--log-facility="$RCFS_TMP/dnsmasq-$tag.log" \
+		>/dev/null 2>&1 3>&- &
+	pid=$!
+	rcfs_track_pid "$pid"
+	# nsenter execs dnsmasq: $! is the server, which writes its pid file
+	# once its socket is bound
+	deadline=$((SECONDS + 10))
+	until [ "$(cat "$RCFS_TMP/dnsmasq-$tag.pid" 2>/dev/null)" = "$pid" ]; do
+		kill -0 "$pid" 2>/dev/null || return 1
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.02
+	done
 }
 
 # rcfs_sbin_overlay: make the built mount.resolvconffs (also as
@@ -225,16 +263,23 @@ rcfs_sbin_overlay_remove() {
 	umount /usr/sbin && rm -rf "$RCFS_SBIN_OVERLAY"
 }
 
-# rcfs_state MOUNTPOINT KEY: a value the daemon serving MOUNTPOINT
-# published in /run/resolvconffs/MAJOR:MINOR (host_source, host_kind,
-# callers, pid, ...)
-rcfs_state() {
+# rcfs_state_file MOUNTPOINT: the file in which the daemon serving
+# MOUNTPOINT publishes its state, /run/resolvconffs/MAJOR:MINOR
+rcfs_state_file() {
 	local p dev
 	p=$(rcfs_abspath "$1")
 	dev=$(awk -v p="$p" '$5 == p && $0 ~ / - fuse\.resolvconffs / { d = $3 }
 		END { print d }' /proc/self/mountinfo)
 	[ -n "$dev" ] || return 1
-	sed -n "s/^$2=//p" "/run/resolvconffs/$dev"
+	echo "/run/resolvconffs/$dev"
+}
+
+# rcfs_state MOUNTPOINT KEY: a value the daemon serving MOUNTPOINT
+# published (host_source, host_kind, callers, pid, ...)
+rcfs_state() {
+	local file
+	file=$(rcfs_state_file "$1") || return 1
+	sed -n "s/^$2=//p" "$file"
 }
 
 # rcfs_daemon_pid MOUNTPOINT: the PID the daemon serving MOUNTPOINT
@@ -251,6 +296,16 @@ rcfs_server_pid() {
 	[ -n "$pid" ] && [ "$pid" != 0 ] && echo "$pid"
 }
 
+# rcfs_make_var NAME [ASSIGNMENT...]: a variable of the build's Makefile,
+# as configured or with the ASSIGNMENTs (prefix=/usr)
+rcfs_make_var() {
+	local name=$1
+	shift
+	printf 'print-%%:\n\t@echo $($*)\n' |
+		make -s --no-print-directory -C "$RCFS_BUILD" -f Makefile -f - \
+			"$@" "print-$name"
+}
+
 # ---- reliability: load, faults, hostile input ---------------------------
 RCFS_STRESS_BIN=$RCFS_BUILD/tests/helpers/rcfs-stress
 
@@ -261,9 +316,38 @@ rcfs_stress_full() {
 	[ "${RCFS_STRESS:-}" = full ]
 }
 
+# rcfs_stress_fixture: rcfs_fixture with the backing directory on a tmpfs
+# (a stress test is about the daemon, not about how long the disk under
+# /tmp takes to fsync), and three named namespaces NS[0..2], each with
+# its file's generation 0 from rcfs-stress gen; NSARGS names them the way
+# rcfs-stress takes them (NETNS:NAME)
+rcfs_stress_fixture() {
+	local i
+	rcfs_fixture
+	mount -t tmpfs -o size=64m rcfs-backing "$BACKING" || return 1
+	rcfs_track_mount "$BACKING"
+	NS=()
+	for i in 1 2 3; do
+		NS+=("$(rcfs_name "s$i")")
+	done
+	rcfs_ns_add "${NS[@]}" || return 1
+	NSARGS=()
+	for i in 0 1 2; do
+		"$RCFS_STRESS_BIN" gen "${NS[i]}" 0 > "$BACKING/${NS[i]}.conf" ||
+			return 1
+		NSARGS+=("/run/netns/${NS[i]}:${NS[i]}")
+	done
+}
+
 # rcfs_figure TEXT: print a figure into the TAP output
 rcfs_figure() {
 	echo "# figure: $*" >&3
+}
+
+# figure KEY LINE: the value of KEY=... in a result line such as a test
+# helper's "reads=N bad=N ..."
+figure() {
+	sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<< "$2"
 }
 
 # rcfs_proc_rss_kb PID, rcfs_proc_fds PID: memory and open descriptors

@@ -43,11 +43,6 @@ rcfs_reachable() {
 	chmod 0755 "$RCFS_TMP"
 }
 
-# figure KEY LINE: the value of KEY=... in a helper's result line
-figure() {
-	sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<< "$2"
-}
-
 # fileinfo PATH: what must not change: mode, owner, size and content
 fileinfo() {
 	stat -c '%a %u:%g %s' "$1" && cat "$1"

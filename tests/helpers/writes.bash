@@ -47,8 +47,3 @@ daemon_settled() {
 		sleep 0.02
 	done
 }
-
-# figure KEY LINE: the value of KEY=... in a helper's result line
-figure() {
-	sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<< "$2"
-}

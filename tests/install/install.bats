@@ -10,15 +10,9 @@ local_setup() {
 }
 
 # make_var NAME: a variable of the build's Makefile, with prefix=/usr
+# (as install_tree installs)
 make_var() {
-	printf 'print-%%:\n\t@echo $($*)\n' |
-		make -s --no-print-directory -C "$RCFS_BUILD" -f Makefile -f - prefix=/usr "print-$1"
-}
-
-# built_var NAME: a variable of the build's Makefile as configured
-built_var() {
-	printf 'print-%%:\n\t@echo $($*)\n' |
-		make -s --no-print-directory -C "$RCFS_BUILD" -f Makefile -f - "print-$1"
+	rcfs_make_var "$1" prefix=/usr
 }
 
 install_tree() {
@@ -89,8 +83,8 @@ installed() {
 	unit=$ROOT$(make_var systemdsystemunitdir)/resolvconffs.service
 	# the paths the unit was built with (make install's prefix= moves
 	# files, not what they say)
-	sbin=$(built_var sbindir)
-	sysconf=$(built_var sysconfdir)
+	sbin=$(rcfs_make_var sbindir)
+	sysconf=$(rcfs_make_var sysconfdir)
 	assert_file_contains "$unit" "^ExecStart=$sbin/resolvconffs \\\$OPTIONS \\\${BACKING_DIR} \\\${MOUNTPOINT}\$"
 	assert_file_contains "$unit" "^EnvironmentFile=-$sysconf/default/resolvconffs\$"
 	# every setting the unit reads is in the settings file, and the

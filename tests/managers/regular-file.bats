@@ -7,23 +7,19 @@
 
 bats_require_minimum_version 1.5.0
 load ../helpers/common
-load managers
+load ../helpers/managers
 
 local_setup() {
-	BACK=$RCFS_TMP/back
-	mkdir "$BACK"
+	rcfs_manager_setup
 	DEFAULT=$RCFS_TMP/default.conf
 	printf 'nameserver 198.51.100.40\n' >"$DEFAULT"
-	rcfs_etc_resolv_save
 	printf '# host file\nnameserver 192.0.2.40\n' >/etc/resolv.conf
 	HOST_INO=$(stat -c %i /etc/resolv.conf)
 }
 
 local_teardown() {
-	rcfs_release
-	rcfs_etc_resolv_restore
-	rm -rf /run/NetworkManager
-	rm -f "/etc/NetworkManager/conf.d/$(rcfs_name rc).conf"
+	rcfs_manager_teardown /run/NetworkManager \
+		"/etc/NetworkManager/conf.d/$(rcfs_name rc).conf"
 }
 
 @test "mv over a regular-file mount point fails with EBUSY and changes nothing" {

@@ -6,37 +6,23 @@
 
 bats_require_minimum_version 1.5.0
 load ../helpers/common
-load managers
+load ../helpers/managers
 
 RC_DIR=/run/resolvconf
 RC_FILE=$RC_DIR/resolv.conf
 # what the resolvconf package installs
 LINK=../run/resolvconf/resolv.conf
 
-setup_file() {
-	rcfs_managers_setup_file
-}
-
-teardown_file() {
-	rcfs_managers_teardown_file
-}
-
 local_setup() {
-	BACK=$RCFS_TMP/back
-	mkdir "$BACK"
+	rcfs_manager_setup "$LINK"
 	mkdir -p "$RC_DIR/interface"
 	printf 'nameserver 192.0.2.20\nsearch lan.test\n' >"$RC_FILE"
 	# resolvconf has no stub: its own file is the right default
 	DEFAULT=$RC_FILE
-	rcfs_etc_resolv_save
-	rm -f /etc/resolv.conf
-	ln -s "$LINK" /etc/resolv.conf
 }
 
 local_teardown() {
-	rcfs_release
-	rcfs_etc_resolv_restore
-	rm -rf "$RC_DIR"
+	rcfs_manager_teardown "$RC_DIR"
 }
 
 @test "resolvconf: 200 renames in /run/resolvconf under a mount -t resolvconffs on the symlink" {

@@ -6,7 +6,7 @@
 
 bats_require_minimum_version 1.5.0
 load ../helpers/common
-load managers
+load ../helpers/managers
 
 RESOLVED_DIR=/run/systemd/resolve
 STUB=$RESOLVED_DIR/stub-resolv.conf
@@ -14,29 +14,15 @@ UPLINK=$RESOLVED_DIR/resolv.conf
 # what Ubuntu's systemd-resolved package installs
 LINK=../run/systemd/resolve/stub-resolv.conf
 
-setup_file() {
-	rcfs_managers_setup_file
-}
-
-teardown_file() {
-	rcfs_managers_teardown_file
-}
-
 local_setup() {
-	BACK=$RCFS_TMP/back
-	mkdir "$BACK"
+	rcfs_manager_setup "$LINK"
 	mkdir -p "$RESOLVED_DIR"
 	printf 'nameserver 127.0.0.53\noptions edns0 trust-ad\nsearch .\n' >"$STUB"
 	printf 'nameserver 192.0.2.10\nsearch example.test\n' >"$UPLINK"
-	rcfs_etc_resolv_save
-	rm -f /etc/resolv.conf
-	ln -s "$LINK" /etc/resolv.conf
 }
 
 local_teardown() {
-	rcfs_release
-	rcfs_etc_resolv_restore
-	rm -rf "$RESOLVED_DIR"
+	rcfs_manager_teardown "$RESOLVED_DIR"
 }
 
 # rcfs_reader_script: a bash loop, run inside a namespace as

@@ -17,10 +17,7 @@ teardown_file() {
 
 local_setup() {
 	export RESOLVCONFFS_DAEMON=$RESOLVCONFFS
-	rcfs_fixture
-	NS1=$(rcfs_name a)
-	NS2=$(rcfs_name b)
-	rcfs_ns_add "$NS1" "$NS2"
+	rcfs_fixture_ns NS1 NS2
 	printf 'nameserver 10.1.1.1\n' > "$BACKING/$NS1.conf"
 	FSTAB=$RCFS_TMP/fstab
 	rcfs_track_mount "$MP"

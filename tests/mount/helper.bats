@@ -16,9 +16,7 @@ local_setup() {
 	# mount(8) resets PATH; the helper takes the daemon's path from here
 	# instead of the installed one.
 	export RESOLVCONFFS_DAEMON=$RESOLVCONFFS
-	rcfs_fixture
-	NS1=$(rcfs_name a)
-	rcfs_ns_add "$NS1"
+	rcfs_fixture_ns NS1
 	printf 'nameserver 10.1.1.1\n' > "$BACKING/$NS1.conf"
 	HOST_CONTENT=$(cat "$MP")
 	rcfs_track_mount "$MP"

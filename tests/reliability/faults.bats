@@ -7,10 +7,7 @@
 load ../helpers/common
 
 local_setup() {
-	rcfs_fixture
-	NS1=$(rcfs_name a)
-	NS2=$(rcfs_name b)
-	rcfs_ns_add "$NS1" "$NS2"
+	rcfs_fixture_ns NS1 NS2
 }
 
 # tmpfs_at DIR OPTIONS: a small tmpfs on DIR, unmounted at teardown
@@ -18,11 +15,6 @@ tmpfs_at() {
 	mkdir -p "$1"
 	mount -t tmpfs -o "$2" rcfs-small "$1"
 	rcfs_track_mount "$1"
-}
-
-# figure KEY LINE: the value of KEY=... in a helper's result line
-figure() {
-	sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<< "$2"
 }
 
 @test "a full backing directory: the writer gets ENOSPC, the old content stays, 100 of 100, no temporary file left" {

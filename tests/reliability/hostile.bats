@@ -21,11 +21,6 @@ needs_userns() {
 		skip "unprivileged user namespaces are disabled"
 }
 
-# figure KEY LINE: the value of KEY=... in a helper's result line
-figure() {
-	sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<< "$2"
-}
-
 @test "reads from 1,000 (RCFS_STRESS=full; else 250) anonymous namespaces of an unprivileged user create no file" {
 	needs_userns
 	local before out count=250

@@ -8,10 +8,7 @@ load ../helpers/common
 local_setup() {
 	command -v valgrind >/dev/null || skip "valgrind is not installed"
 	rcfs_sanitized && skip "sanitizer build: valgrind cannot run it"
-	rcfs_fixture
-	NS1=$(rcfs_name a)
-	NS2=$(rcfs_name b)
-	rcfs_ns_add "$NS1" "$NS2"
+	rcfs_fixture_ns NS1 NS2
 	printf 'nameserver 10.1.1.1\n' > "$BACKING/$NS1.conf"
 	RCFS_DAEMON_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --trace-children=yes
 		--suppressions=$RCFS_SRC/tests/helpers/valgrind.supp

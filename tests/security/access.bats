@@ -33,6 +33,24 @@ attack_summary() {
 	done < "$RCFS_TMP/$1.out"
 }
 
+# attacks_end HOST NS2 STATTER STOP: wait for the attacks HOST and NS2,
+# then stop the stat loop STATTER; print the figures, and only then fail
+# if one of them failed (under set -e a bare wait would end the test
+# before they are out)
+attacks_end() {
+	local s_host=0 s_ns2=0 s_stat=0
+	wait "$1" || s_host=$?
+	wait "$2" || s_ns2=$?
+	touch "$4"
+	wait "$3" || s_stat=$?
+	rcfs_figure "user's stat loop in its own namespace: $(cat "$RCFS_TMP/stat.out")"
+	attack_summary host
+	attack_summary ns2
+	assert_equal "$s_host" 0
+	assert_equal "$s_ns2" 0
+	assert_equal "$s_stat" 0
+}
+
 # refused_only NAME: every call of the attack NAME was refused with
 # EACCES (opens, truncate) or EPERM (chmod, chown, utimes)
 refused_only() {
@@ -88,14 +106,7 @@ refused_only() {
 		> "$RCFS_TMP/ns2.out" 2>&1 &
 	local ns2=$!
 	rcfs_track_pid "$ns2"
-	wait "$host"
-	wait "$ns2"
-	touch "$stop"
-	wait "$statter"
-
-	rcfs_figure "user's stat loop in its own namespace: $(cat "$RCFS_TMP/stat.out")"
-	attack_summary host
-	attack_summary ns2
+	attacks_end "$host" "$ns2" "$statter" "$stop"
 	# the race ran: the stat loop went on during the whole attack
 	[ "$(figure stats "$(cat "$RCFS_TMP/stat.out")")" -ge 100 ]
 	# nothing changed, nothing leaked, every call refused as the kernel
@@ -130,14 +141,7 @@ refused_only() {
 		-o read,trunc,write,truncate "$MP" > "$RCFS_TMP/ns2.out" 2>&1 &
 	local ns2=$!
 	rcfs_track_pid "$ns2"
-	wait "$host"
-	wait "$ns2"
-	touch "$stop"
-	wait "$statter"
-
-	rcfs_figure "user's stat loop in its own namespace: $(cat "$RCFS_TMP/stat.out")"
-	attack_summary host
-	attack_summary ns2
+	attacks_end "$host" "$ns2" "$statter" "$stop"
 	[ "$(figure stats "$(cat "$RCFS_TMP/stat.out")")" -ge 100 ]
 	assert_equal "$(fileinfo "$MP")" "$host_before"
 	assert_equal "$(fileinfo "$BACKING/$NS2.conf")" "$ns2_before"

@@ -11,11 +11,8 @@ load ../helpers/common
 load ../helpers/security
 
 local_setup() {
-	rcfs_fixture
+	rcfs_fixture_ns NSA NSB
 	rcfs_reachable
-	NSA=$(rcfs_name a)
-	NSB=$(rcfs_name b)
-	rcfs_ns_add "$NSA" "$NSB"
 	# A's file is the user's; B's is root's, which the user may read
 	printf 'nameserver 10.151.0.1\n' > "$BACKING/$NSA.conf"
 	chown "$RCFS_USER:$RCFS_USER" "$BACKING/$NSA.conf"

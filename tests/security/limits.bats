@@ -36,8 +36,36 @@ hold() {
 	rcfs_track_pid $!
 }
 
+# held_opens N: wait (120 s at most) until holders 0 to N-1 have said
+# how many opens worked; OPENS is their sum
+held_opens() {
+	local i deadline=$((SECONDS + 120))
+	OPENS=0
+	for ((i = 0; i < $1; i++)); do
+		until [ -e "$HOLD/$i" ]; do
+			[ $SECONDS -lt $deadline ] || fail "holder $i did not finish"
+			sleep 0.05
+		done
+		OPENS=$((OPENS + $(figure ok "$(cat "$HOLD/$i")")))
+	done
+}
+
+# others_served: the host, the named namespace and a new anonymous one
+# read their own files, 20 times over
+others_served() {
+	local i
+	for ((i = 0; i < 20; i++)); do
+		run cat "$MP"
+		assert_output "$(printf 'nameserver 203.0.113.1\n# host')"
+		run in_ns "$NS" cat "$MP"
+		assert_output 'nameserver 10.154.0.1'
+		run unshare -n cat "$MP"
+		assert_output "$(cat "$DEFAULT")"
+	done
+}
+
 @test "user nobody holding 10 opens in each of 40 namespaces does not starve the host or a named namespace" {
-	local i deadline opens=0 out
+	local i out
 	# the wrapper execs: RCFS_DAEMON_PID is the daemon's
 	RCFS_DAEMON_WRAPPER="prlimit --nofile=256:256 -- ${RCFS_DAEMON_WRAPPER:-}" \
 		rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
@@ -48,32 +76,18 @@ hold() {
 	for ((i = 0; i < 40; i++)); do
 		hold "$i" 10
 	done
-	deadline=$((SECONDS + 120))
-	for ((i = 0; i < 40; i++)); do
-		until [ -e "$HOLD/$i" ]; do
-			[ $SECONDS -lt $deadline ] || fail "holder $i did not finish"
-			sleep 0.05
-		done
-		opens=$((opens + $(figure ok "$(cat "$HOLD/$i")")))
-	done
-	rcfs_figure "opens held by nobody: $opens of 400; daemon descriptors: $(rcfs_proc_fds "$(rcfs_server_pid "$MP")")"
+	held_opens 40
+	rcfs_figure "opens held by nobody: $OPENS of 400; daemon descriptors: $(rcfs_proc_fds "$(rcfs_server_pid "$MP")")"
 	# an open refused to nobody is refused with EMFILE
 	cat "$HOLD"/*.err | sort | uniq -c
 	[ "$(cat "$HOLD"/*.err | grep -vc 'Too many open files')" = 0 ]
 	# the others are served as ever, again and again
-	for ((i = 0; i < 20; i++)); do
-		run cat "$MP"
-		assert_output "$(printf 'nameserver 203.0.113.1\n# host')"
-		run in_ns "$NS" cat "$MP"
-		assert_output 'nameserver 10.154.0.1'
-		run unshare -n cat "$MP"
-		assert_output "$(cat "$DEFAULT")"
-	done
+	others_served
 	kill -0 "$RCFS_DAEMON_PID" && kill -0 "$(rcfs_server_pid "$MP")"
 }
 
 @test "a user's mount-table churn while it holds opens in 40 namespaces does not starve the host or a named namespace" {
-	local i deadline opens=0 churn
+	local i churn
 	rcfs_user_fuse
 	mkdir "$RCFS_TMP/user"
 	touch "$RCFS_TMP/user/mp"
@@ -92,31 +106,17 @@ hold() {
 	for ((i = 0; i < 40; i++)); do
 		hold "$i" 10 0.1
 	done
-	deadline=$((SECONDS + 120))
-	for ((i = 0; i < 40; i++)); do
-		until [ -e "$HOLD/$i" ]; do
-			[ $SECONDS -lt $deadline ] || fail "holder $i did not finish"
-			sleep 0.05
-		done
-		opens=$((opens + $(figure ok "$(cat "$HOLD/$i")")))
-	done
+	held_opens 40
 	kill "$churn"
 	wait "$churn" || true
 	# stopped between a mount and its unmount: the mount stays, with
 	# no server behind it (teardown's mountpoint check cannot stat it)
 	umount -l "$RCFS_TMP/user/mp" 2>/dev/null || true
-	rcfs_figure "opens held by nobody: $opens of 400; daemon descriptors: $(rcfs_proc_fds "$(rcfs_server_pid "$MP")")"
+	rcfs_figure "opens held by nobody: $OPENS of 400; daemon descriptors: $(rcfs_proc_fds "$(rcfs_server_pid "$MP")")"
 	cat "$HOLD"/*.err | sort | uniq -c
 	[ "$(cat "$HOLD"/*.err | grep -vc 'Too many open files')" = 0 ]
 	# (the daemon's log, should what follows fail)
 	tail -5 "$RCFS_TMP/daemon.log"
-	for ((i = 0; i < 20; i++)); do
-		run cat "$MP"
-		assert_output "$(printf 'nameserver 203.0.113.1\n# host')"
-		run in_ns "$NS" cat "$MP"
-		assert_output 'nameserver 10.154.0.1'
-		run unshare -n cat "$MP"
-		assert_output "$(cat "$DEFAULT")"
-	done
+	others_served
 	kill -0 "$RCFS_DAEMON_PID" && kill -0 "$(rcfs_server_pid "$MP")"
 }

@@ -9,10 +9,7 @@ load ../helpers/common
 load ../helpers/security
 
 local_setup() {
-	rcfs_fixture
-	NS1=$(rcfs_name a)
-	NS2=$(rcfs_name b)
-	rcfs_ns_add "$NS1" "$NS2"
+	rcfs_fixture_ns NS1 NS2
 	printf 'nameserver 10.153.0.1\n' > "$BACKING/$NS1.conf"
 	printf 'nameserver 10.153.0.2\n' > "$BACKING/$NS2.conf"
 }

@@ -24,12 +24,6 @@ boot_nspawn_usable() {
 	fi
 }
 
-# boot_make_var NAME: a variable of the build's Makefile
-boot_make_var() {
-	printf 'print-%%:\n\t@echo $($*)\n' |
-		make -s --no-print-directory -C "$RCFS_BUILD" -f Makefile -f - "print-$1"
-}
-
 # boot_build_root DIR: a minbase root of the host's release with
 # BOOT_PACKAGES, and this build in it (or RCFS_BOOT_DEB, a package built
 # by dpkg-buildpackage, when set).  Sets BOOT_SYSCONF and BOOT_UNIT_IDLE.
@@ -52,7 +46,7 @@ boot_build_root() {
 		BOOT_SYSCONF=/etc BOOT_UNIT_IDLE=disabled
 		return
 	fi
-	case $(boot_make_var prefix)/ in
+	case $(rcfs_make_var prefix)/ in
 	/tmp/*)
 		# systemd-nspawn mounts a tmpfs there
 		echo "the build's prefix is under /tmp, hidden in a container" >&2
@@ -60,12 +54,12 @@ boot_build_root() {
 	esac
 	make -s --no-print-directory -C "$RCFS_BUILD" install \
 		DESTDIR="$root" >/dev/null || return 1
-	BOOT_SYSCONF=$(boot_make_var sysconfdir)
+	BOOT_SYSCONF=$(rcfs_make_var sysconfdir)
 	# a build for another prefix (make distcheck's): put it where
 	# mount(8) and systemd look
 	local helperdir unitdir
-	helperdir=$(boot_make_var mounthelperdir)
-	unitdir=$(boot_make_var systemdsystemunitdir)
+	helperdir=$(rcfs_make_var mounthelperdir)
+	unitdir=$(rcfs_make_var systemdsystemunitdir)
 	if [ "$helperdir" != /usr/sbin ] && [ "$helperdir" != /sbin ]; then
 		ln -s "$helperdir/mount.resolvconffs" "$root/usr/sbin/" &&
 		ln -s "$helperdir/mount.fuse.resolvconffs" "$root/usr/sbin/" ||

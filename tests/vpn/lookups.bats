@@ -22,8 +22,8 @@ local_setup() {
 	N=$(rcfs_name ns)
 	rcfs_ns_add "$N"
 	ip -n "$N" link set lo up
-	dns_serve - 127.53.0.9 "$PROBE" "$HOST_ANSWER"
-	dns_serve "$N" 127.0.0.1 "$PROBE" "$NS_ANSWER"
+	rcfs_dns_serve - 127.53.0.9 "$PROBE" "$HOST_ANSWER"
+	rcfs_dns_serve "$N" 127.0.0.1 "$PROBE" "$NS_ANSWER"
 	vpn_host_resolv "$(printf 'nameserver 127.53.0.9\noptions timeout:1 attempts:2')"
 	printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:2\n' > "$BACKING/$N.conf"
 	cp /etc/nsswitch.conf "$RCFS_TMP/nsswitch.conf.orig"

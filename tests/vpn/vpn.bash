@@ -84,30 +84,6 @@ in_ns_sh() {
 	nsenter --net="/run/netns/$1" -- sh -c "$2"
 }
 
-# dns_serve NS|- ADDRESS NAME ANSWER: a dnsmasq in NS ("-": the host's
-# namespace) on ADDRESS:53 that answers NAME with ANSWER and knows
-# nothing else; ended at teardown
-dns_serve() {
-	local ns=$1 addr=$2 name=$3 answer=$4 tag pid deadline enter=()
-	tag="$ns-$addr"
-	[ "$ns" = - ] || enter=(nsenter --net="/run/netns/$ns")
-	"${enter[@]}" /usr/sbin/dnsmasq --keep-in-foreground \
-		--no-resolv --no-hosts --user=root --port=53 \
-		--listen-address="$addr" --bind-interfaces \
-		--address="/$name/$answer" \
-		--pid-file="$RCFS_TMP/dnsmasq-$tag.pid" \
-		--log-facility="$RCFS_TMP/dnsmasq-$tag.log" \
-		>/dev/null 2>&1 3>&- &
-	pid=$!
-	rcfs_track_pid "$pid"
-	deadline=$((SECONDS + 10))
-	until [ "$(cat "$RCFS_TMP/dnsmasq-$tag.pid" 2>/dev/null)" = "$pid" ]; do
-		kill -0 "$pid" 2>/dev/null || return 1
-		[ $SECONDS -lt $deadline ] || return 1
-		sleep 0.02
-	done
-}
-
 # vpn_wait_file PATH [SECONDS]: until PATH exists
 vpn_wait_file() {
 	local deadline=$((SECONDS + ${2:-10}))

@@ -60,7 +60,7 @@ local_teardown() {
 		private-key <(echo "$skey") \
 		peer "$(wg pubkey <<<"$ckey")" allowed-ips 10.8.0.2/32
 	ip -n "$PROV" link set rcfs-wgs up
-	dns_serve "$PROV" 10.8.0.1 intranet.vpn.example 10.8.0.80
+	rcfs_dns_serve "$PROV" 10.8.0.1 intranet.vpn.example 10.8.0.80
 	mkdir -p /etc/wireguard
 	cat > /etc/wireguard/rcfs-wg0.conf <<-EOF
 	[Interface]

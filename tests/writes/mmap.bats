@@ -9,10 +9,7 @@ load ../helpers/common
 load ../helpers/security
 
 local_setup() {
-	rcfs_fixture
-	NS1=$(rcfs_name a)
-	NS2=$(rcfs_name b)
-	rcfs_ns_add "$NS1" "$NS2"
+	rcfs_fixture_ns NS1 NS2
 	# the same length: another namespace's content shows as other
 	# bytes, not as a fault past the end
 	printf 'nameserver 10.165.0.1\n# first namespace\n' > "$BACKING/$NS1.conf"
@@ -31,12 +28,16 @@ local_setup() {
 		"$BACKING/$NS2.conf" > "$RCFS_TMP/2.out" 2>&1 &
 	local m2=$!
 	rcfs_track_pid "$m2"
-	wait "$m1"
-	wait "$m2"
+	# a failed wait must not end the test before the figures are out
+	local s1=0 s2=0
+	wait "$m1" || s1=$?
+	wait "$m2" || s2=$?
 	out1=$(cat "$RCFS_TMP/1.out")
 	out2=$(cat "$RCFS_TMP/2.out")
 	rcfs_figure "first namespace: $out1"
 	rcfs_figure "second namespace: $out2"
+	assert_equal "$s1" 0
+	assert_equal "$s2" 0
 	for out in "$out1" "$out2"; do
 		n=$(figure maps "$out")
 		[ "$n" -ge "$min" ]

@@ -7,10 +7,7 @@ load ../helpers/common
 load ../helpers/writes
 
 local_setup() {
-	rcfs_fixture
-	NS=$(rcfs_name a)
-	OWN=$(rcfs_name own)
-	rcfs_ns_add "$NS" "$OWN"
+	rcfs_fixture_ns NS OWN
 }
 
 # new_default: the default changes (replaced by rename, as an

@@ -8,9 +8,7 @@ load ../helpers/common
 load ../helpers/writes
 
 local_setup() {
-	rcfs_fixture
-	NS=$(rcfs_name a)
-	rcfs_ns_add "$NS"
+	rcfs_fixture_ns NS
 }
 
 # two_step WANTOLD: in NS, a bash script writes its file in two steps,

@@ -11,21 +11,7 @@ load ../helpers/common
 load ../helpers/writes
 
 local_setup() {
-	rcfs_fixture
-	# on tmpfs: the test is about the daemon, not the disk's fsync
-	mount -t tmpfs -o size=64m rcfs-backing "$BACKING"
-	rcfs_track_mount "$BACKING"
-	NS=()
-	local i
-	for i in 1 2 3; do
-		NS+=("$(rcfs_name "s$i")")
-	done
-	rcfs_ns_add "${NS[@]}"
-	NSARGS=()
-	for i in 0 1 2; do
-		"$RCFS_STRESS_BIN" gen "${NS[i]}" 0 > "$BACKING/${NS[i]}.conf"
-		NSARGS+=("/run/netns/${NS[i]}:${NS[i]}")
-	done
+	rcfs_stress_fixture
 }
 
 @test "4 readers in 3 namespaces see no empty, partial or foreign file while writers that spawn children rewrite them" {

@@ -1,6 +1,7 @@
 # Helpers for tests/managers/*.bats: the host DNS managers' file layouts
 # and write patterns, recreated under the suite's private /etc and /run.
-# Loaded after ../helpers/common.
+#   load ../helpers/common
+#   load ../helpers/managers
 
 # rcfs_poll SECONDS CMD...: run CMD until it succeeds, for at most SECONDS
 rcfs_poll() {
@@ -63,18 +64,41 @@ rcfs_mount_helper_ready() {
 	[ -x "$MOUNT_HELPER" ] && [ -x /sbin/mount.resolvconffs ]
 }
 
-# rcfs_managers_setup_file / rcfs_managers_teardown_file: put the built
-# mount helper where mount(8) looks, when it has been built.
-rcfs_managers_setup_file() {
+# setup_file / teardown_file: put the built mount helper where mount(8)
+# looks, when it has been built, so that rcfs_mount_rcfs mounts the way an
+# administrator does.
+setup_file() {
 	if [ -x "$MOUNT_HELPER" ] && declare -F rcfs_sbin_overlay >/dev/null; then
 		rcfs_sbin_overlay
 	fi
 }
 
-rcfs_managers_teardown_file() {
+teardown_file() {
 	if declare -F rcfs_sbin_overlay_remove >/dev/null; then
 		rcfs_sbin_overlay_remove
 	fi
+}
+
+# rcfs_manager_setup [LINK]: a backing directory BACK, the suite's
+# /etc/resolv.conf kept aside and, given LINK, replaced by a symlink to
+# LINK, as the manager installs it (from local_setup)
+rcfs_manager_setup() {
+	BACK=$RCFS_TMP/back
+	mkdir "$BACK" || return 1
+	rcfs_etc_resolv_save || return 1
+	if [ $# -gt 0 ]; then
+		rm -f /etc/resolv.conf
+		ln -s "$1" /etc/resolv.conf
+	fi
+}
+
+# rcfs_manager_teardown PATH...: end what the test started, put the
+# suite's /etc/resolv.conf back and remove the manager's PATHs (from
+# local_teardown)
+rcfs_manager_teardown() {
+	rcfs_release
+	rcfs_etc_resolv_restore
+	rm -rf "$@"
 }
 
 # rcfs_mount_rcfs BACKING MOUNTPOINT DAEMON-OPTIONS: mount through
