@@ -134,12 +134,6 @@ static int make_absolute(char **path)
 	return 0;
 }
 
-int rcfs_fail(const char *what, const char *path, int err)
-{
-	warnx_("%s \"%s\": %s", what, path, strerror(err));
-	return -1;
-}
-
 /* Everything that can be checked before mounting. */
 int rcfs_check_setup(struct rcfs_daemon *d, const char *backing,
 		     const char *mountpoint, int *ret_fuse_fd)

@@ -29,12 +29,6 @@
 #define PROG "mount.resolvconffs"
 #include "c.h"
 
-/* Exit statuses as mount(8) documents them for helpers. */
-#define MNT_EX_SUCCESS	0
-#define MNT_EX_USAGE	1
-#define MNT_EX_SYSERR	2
-#define MNT_EX_FAIL	32
-
 /*
  * Only for running the test suite from a build tree: the daemon's path
  * is fixed at build time, since mount(8) resets PATH.  Read with

@@ -94,44 +94,6 @@ static void print_cmd_usage(const struct cmd *cmd)
 	       *cmd->args ? " " : "", cmd->args, cmd->help);
 }
 
-static void vwarn(const char *fmt, va_list ap)
-{
-	fputs("netnsctl: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void warnx(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarn(fmt, ap);
-	va_end(ap);
-}
-
-/* One line on stderr; returns exit status R (1 or 2). */
-int fail(int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarn(fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarn(fmt, ap);
-	va_end(ap);
-	fputs("Try \"netnsctl help\".\n", stderr);
-	return EXIT_USAGE;
-}
-
 bool is_number(const char *s)
 {
 	if (!*s)

@@ -10,7 +10,17 @@
 #include "netns.h"
 #include "settings.h"
 
-#define EXIT_USAGE	2
+#define PROG "netnsctl"
+#define RCFS_TRY_HELP "Try \"netnsctl help\"."
+#include "c.h"
+
+/* A bad command line: the message, the pointer to help; returns the
+ * usage status for main() to exit with. */
+#define usage_error(...) rcfs_usage_fail(RCFS_CTL_EXIT_USAGE, __VA_ARGS__)
+/* Until the call sites use c.h's names (one sed, see the log). */
+#define warnx(...) rcfs_warnx(__VA_ARGS__)
+#define fail(...) rcfs_failx(__VA_ARGS__)
+#define EXIT_USAGE RCFS_CTL_EXIT_USAGE
 
 /* Everything a command needs, gathered once in main(). */
 struct ctl {
@@ -46,9 +56,6 @@ struct cmd {
 };
 
 /* netnsctl.c */
-void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int fail(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ctl_settings(struct ctl *c, bool need_backing);
 int ctl_map(struct ctl *c);
 int ctl_nsref(struct ctl *c, int argc, char **argv, struct nsref *ret);
