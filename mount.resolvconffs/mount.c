@@ -49,7 +49,7 @@ struct helper {
 	bool verbose;
 };
 
-#define usage_error(...) usage_error_status(MNT_EX_USAGE, __VA_ARGS__)
+#define usage_error(...) rcfs_usage_exit(MNT_EX_USAGE, __VA_ARGS__)
 
 static void usage(void)
 {
@@ -114,7 +114,7 @@ static void add_opts(struct helper *h, const char *list)
 		if (r == -E2BIG)
 			usage_error("option too long: \"%.*s...\"", 32, list);
 		if (r < 0) {
-			warnx_("out of memory");
+			rcfs_warnx("out of memory");
 			exit(MNT_EX_SYSERR);
 		}
 		if (!*end)
@@ -339,7 +339,7 @@ static int run_daemon(const struct helper *h)
 
 	pid = daemon_start(h, &fd);
 	if (pid < 0) {
-		warnx_("cannot start %s: %s", daemon_path(), strerror(-pid));
+		rcfs_warnx("cannot start %s: %s", daemon_path(), strerror(-pid));
 		return MNT_EX_SYSERR;
 	}
 	daemon_output(pid, fd, out, sizeof(out));
@@ -348,7 +348,7 @@ static int run_daemon(const struct helper *h)
 		r = waitpid(pid, &status, 0);
 	} while (r < 0 && errno == EINTR);
 	if (r < 0) {
-		warnx_("cannot wait for %s: %s", daemon_path(), strerror(errno));
+		rcfs_warnx("cannot wait for %s: %s", daemon_path(), strerror(errno));
 		return MNT_EX_SYSERR;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
@@ -357,10 +357,10 @@ static int run_daemon(const struct helper *h)
 	}
 	if (!print_output(out)) {
 		if (WIFSIGNALED(status))
-			warnx_("mounting %s on %s failed: %s killed by signal %d",
+			rcfs_warnx("mounting %s on %s failed: %s killed by signal %d",
 			       h->spec, h->dir, daemon_path(), WTERMSIG(status));
 		else
-			warnx_("mounting %s on %s failed: %s exited with %d",
+			rcfs_warnx("mounting %s on %s failed: %s exited with %d",
 			       h->spec, h->dir, daemon_path(),
 			       WEXITSTATUS(status));
 	}
@@ -376,7 +376,7 @@ int main(int argc, char **argv)
 	if (h.ns) {
 		r = enter_mount_ns(h.ns);
 		if (r < 0) {
-			warnx_("cannot enter mount namespace \"%s\": %s", h.ns,
+			rcfs_warnx("cannot enter mount namespace \"%s\": %s", h.ns,
 			       strerror(-r));
 			free(h.opts);
 			return MNT_EX_FAIL;

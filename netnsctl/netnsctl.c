@@ -153,35 +153,35 @@ int ctl_settings(struct ctl *c, bool need_backing)
 		goto check;
 	r = rcfs_settings_init(&c->settings);
 	if (r < 0)
-		return fail(1, "%s", strerror(-r));
+		return rcfs_failx(1, "%s", strerror(-r));
 	r = rcfs_daemons_find(NULL, NULL, &c->daemons);
 	if (r < 0)
-		return fail(1, "Cannot read the mount table: %s", strerror(-r));
+		return rcfs_failx(1, "Cannot read the mount table: %s", strerror(-r));
 	i = rcfs_daemons_pick(&c->daemons, c->mount);
 	if (i >= 0) {
 		c->daemon = &c->daemons.v[i];
 		r = settings_copy(&c->settings, &c->daemon->settings);
 		if (r < 0)
-			return fail(1, "%s", strerror(-r));
+			return rcfs_failx(1, "%s", strerror(-r));
 	} else if (c->mount && i == -EPERM) {
-		return fail(1, "The resolvconffs mount on \"%s\" is not owned by root: not a daemon's, ignored",
+		return rcfs_failx(1, "The resolvconffs mount on \"%s\" is not owned by root: not a daemon's, ignored",
 			    c->mount);
 	} else if (c->mount) {
-		return fail(1, "No resolvconffs mount on \"%s\"", c->mount);
+		return rcfs_failx(1, "No resolvconffs mount on \"%s\"", c->mount);
 	} else if (i == -ENOTUNIQ) {
-		return fail(1, "Several resolvconffs mounts and none on %s: pick one with --mount",
+		return rcfs_failx(1, "Several resolvconffs mounts and none on %s: pick one with --mount",
 			    RCFS_MOUNTPOINT);
 	}
 	for (size_t k = 0; k < c->n_over; k++) {
 		r = rcfs_settings_set(&c->settings, c->over[k].key,
 				      c->over[k].value);
 		if (r < 0)
-			return fail(1, "%s", strerror(-r));
+			return rcfs_failx(1, "%s", strerror(-r));
 	}
 	c->loaded = true;
 check:
 	if (need_backing && !c->settings.backing_dir)
-		return fail(1, "No resolvconffs mount found: give --backing-dir");
+		return rcfs_failx(1, "No resolvconffs mount found: give --backing-dir");
 	return 0;
 }
 
@@ -201,9 +201,9 @@ int ctl_map(struct ctl *c)
 		struct stat dummy;
 
 		if (stat(c->settings.backing_dir, &dummy) < 0)
-			return fail(1, "Cannot open backing directory \"%s\": %s",
+			return rcfs_failx(1, "Cannot open backing directory \"%s\": %s",
 				    c->settings.backing_dir, strerror(-r));
-		return fail(1, "Cannot open \"%s\": %s", c->settings.procfs,
+		return rcfs_failx(1, "Cannot open \"%s\": %s", c->settings.procfs,
 			    strerror(-r));
 	}
 	/* The host is the daemon's namespace, which need not be ours. */
@@ -265,9 +265,9 @@ int ctl_nsref(struct ctl *c, int argc, char **argv, struct nsref *ret)
 			 c->settings.procfs, argv[1]);
 		r = nsref_by_path(ret, path);
 		if (r == -ENOENT)
-			return fail(1, "Cannot find process %s", argv[1]);
+			return rcfs_failx(1, "Cannot find process %s", argv[1]);
 		if (r < 0)
-			return fail(1, "Cannot open network namespace of process %s: %s",
+			return rcfs_failx(1, "Cannot open network namespace of process %s: %s",
 				    argv[1], strerror(-r));
 		return 0;
 	}
@@ -283,9 +283,9 @@ int ctl_nsref(struct ctl *c, int argc, char **argv, struct nsref *ret)
 		if (r == 0)
 			return 0;
 		if (r == -EINVAL && !is_number(argv[0]))
-			return fail(1, "\"%s\" is not a network namespace", path);
+			return rcfs_failx(1, "\"%s\" is not a network namespace", path);
 		if (r != -ENOENT && r != -EINVAL)
-			return fail(1, "Cannot open network namespace \"%s\": %s",
+			return rcfs_failx(1, "Cannot open network namespace \"%s\": %s",
 				    argv[0], strerror(-r));
 	}
 	if (is_number(argv[0])) {
@@ -298,7 +298,7 @@ int ctl_nsref(struct ctl *c, int argc, char **argv, struct nsref *ret)
 		r = errno ? -errno : rcfs_nsenum(c->settings.procfs,
 						 c->settings.netns_dir, &l);
 		if (r < 0)
-			return fail(1, "Cannot list network namespaces: %s",
+			return rcfs_failx(1, "Cannot list network namespaces: %s",
 				    strerror(-r));
 		ns = rcfs_nslist_find(&l, ret->ino);
 		if (ns && ns->path)
@@ -307,7 +307,7 @@ int ctl_nsref(struct ctl *c, int argc, char **argv, struct nsref *ret)
 		if (ns && ret->path)
 			return 0;
 	}
-	return fail(1, "Cannot find network namespace \"%s\"", argv[0]);
+	return rcfs_failx(1, "Cannot find network namespace \"%s\"", argv[0]);
 }
 
 int ctl_target(struct ctl *c, const struct nsref *ns, struct rcfs_target *ret)
@@ -318,7 +318,7 @@ int ctl_target(struct ctl *c, const struct nsref *ns, struct rcfs_target *ret)
 		return r;
 	r = rcfs_map_ino(&c->map, ns->ino, ret);
 	if (r < 0)
-		return fail(1, "Cannot map network namespace \"%s\": %s",
+		return rcfs_failx(1, "Cannot map network namespace \"%s\": %s",
 			    ns->label, strerror(-r));
 	return 0;
 }
@@ -363,7 +363,7 @@ static int add_override(struct ctl *c, const char *key, const char *value)
 	if (r == -EINVAL)
 		return usage_error("Invalid %s \"%s\"", key, value);
 	if (r < 0)
-		return fail(1, "%s", strerror(-r));
+		return rcfs_failx(1, "%s", strerror(-r));
 	if (c->n_over == sizeof(c->over) / sizeof(*c->over))
 		return usage_error("Too many options");
 	c->over[c->n_over].key = key;
@@ -436,7 +436,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fputs("Try \"netnsctl help\".\n", stderr);
-			return EXIT_USAGE;
+			return RCFS_CTL_EXIT_USAGE;
 		}
 		if (r)
 			return r;
@@ -445,7 +445,7 @@ int main(int argc, char **argv)
 	argv += optind;
 	if (argc == 0) {
 		print_usage(stderr);
-		return EXIT_USAGE;
+		return RCFS_CTL_EXIT_USAGE;
 	}
 	cmd = cmd_find(argv[0], &r);
 	if (!cmd)
