@@ -20,8 +20,6 @@
 void rcfs_parse_args(struct rcfs_options *o, int argc, char **argv);
 
 /* daemon/setup.c */
-/* Until the call sites say rcfs_fail_errno() (c.h). */
-#define rcfs_fail(...) rcfs_fail_errno(__VA_ARGS__)
 /* Everything that can be checked before mounting; fills D's settings
  * and host and opens /dev/fuse.  Prints why not and returns -1. */
 int rcfs_check_setup(struct rcfs_daemon *d, const char *backing,

@@ -96,8 +96,4 @@ rcfs_usage_exit(int status, const char *fmt, ...)
 	exit(status);
 }
 
-/* Until the call sites use the names above (one sed, see the log). */
-#define warnx_ rcfs_warnx
-#define usage_error_status rcfs_usage_exit
-
 #endif

@@ -17,10 +17,6 @@
 /* A bad command line: the message, the pointer to help; returns the
  * usage status for main() to exit with. */
 #define usage_error(...) rcfs_usage_fail(RCFS_CTL_EXIT_USAGE, __VA_ARGS__)
-/* Until the call sites use c.h's names (one sed, see the log). */
-#define warnx(...) rcfs_warnx(__VA_ARGS__)
-#define fail(...) rcfs_failx(__VA_ARGS__)
-#define EXIT_USAGE RCFS_CTL_EXIT_USAGE
 
 /* Everything a command needs, gathered once in main(). */
 struct ctl {
