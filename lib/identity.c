@@ -20,6 +20,7 @@
 
 #include "backing.h"
 #include "identity.h"
+#include "util.h"
 #include "netns.h"
 #include "nsenum.h"
 
@@ -126,16 +127,6 @@ int rcfs_netns_cookie_of_path(const char *path, uint64_t *ret)
 	return r;
 }
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 struct sweep {
 	const struct rcfs_map *m;
 	struct rcfs_nslist live;
@@ -157,7 +148,7 @@ static int sweep_one(struct sweep *w, const char *name)
 	snprintf(rel, sizeof(rel), s->layout == RCFS_LAYOUT_DIR ? "%s/%s" :
 		 "%s", name, w->m->basename);
 	if (rcfs_backing_key(s, w->m->basename, rel, key, sizeof(key)) < 0 ||
-	    !all_digits(key))
+	    !rcfs_is_number(key))
 		return 0;
 	/* digits in the netns directory are a name, not an inode */
 	snprintf(path, sizeof(path), "%s/%s", s->netns_dir, key);

@@ -13,6 +13,7 @@
 #include <sys/mount.h>
 
 #include "options.h"
+#include "util.h"
 
 static const struct {
 	const char *name;
@@ -116,9 +117,8 @@ static int parse_one(struct rcfs_options *o, char *opt, char **ret_msg)
 		o->fsname = strdup(value);
 		if (!o->fsname)
 			return -ENOMEM;
-	} else if (value && !strcmp(opt, "max_read") && *value &&
-		   strspn(value, "0123456789") == strlen(value) &&
-		   strlen(value) < 12) {
+	} else if (value && !strcmp(opt, "max_read") &&
+		   rcfs_is_number(value) && strlen(value) < 12) {
 		snprintf(o->kernel_opts, sizeof(o->kernel_opts),
 			 ",max_read=%s", value);
 	} else {

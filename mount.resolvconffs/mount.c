@@ -25,6 +25,7 @@
 
 #include "paths.h"
 #include "settings.h"
+#include "util.h"
 
 #define PROG "mount.resolvconffs"
 #include "c.h"
@@ -184,7 +185,7 @@ static int enter_mount_ns(const char *ns)
 	char path[PATH_MAX];
 	int fd, r;
 
-	if (strspn(ns, "0123456789") == strlen(ns))
+	if (rcfs_is_number(ns))
 		snprintf(path, sizeof(path), "/proc/%s/ns/mnt", ns);
 	else
 		snprintf(path, sizeof(path), "%s", ns);

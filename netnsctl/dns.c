@@ -23,10 +23,12 @@
 static int host_ino(struct ctl *c, ino_t *ret)
 {
 	char path[PATH_MAX];
+	int r;
 
-	snprintf(path, sizeof(path), "%s/%d/ns/net", c->settings.procfs,
-		 c->daemon && c->daemon->pid > 0 ? (int)c->daemon->pid : 1);
-	return rcfs_netns_of_path(path, ret);
+	r = rcfs_netns_link_path_pid(path, sizeof(path), c->settings.procfs,
+				     c->daemon && c->daemon->pid > 0 ?
+				     c->daemon->pid : 1);
+	return r < 0 ? r : rcfs_netns_of_path(path, ret);
 }
 
 int cmd_resolvconf(struct ctl *c, int argc, char **argv)
@@ -42,8 +44,10 @@ int cmd_resolvconf(struct ctl *c, int argc, char **argv)
 	r = ctl_settings(c, false);
 	if (r)
 		return r;
-	snprintf(path, sizeof(path), "%s/self/ns/net", c->settings.procfs);
-	r = rcfs_netns_of_path(path, &ino);
+	r = rcfs_netns_link_path(path, sizeof(path), c->settings.procfs,
+				 "self");
+	if (r == 0)
+		r = rcfs_netns_of_path(path, &ino);
 	if (r < 0)
 		return rcfs_failx(1, "Cannot open network namespace \"%s\": %s",
 			    path, strerror(-r));

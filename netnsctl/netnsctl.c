@@ -94,16 +94,6 @@ static void print_cmd_usage(const struct cmd *cmd)
 	       *cmd->args ? " " : "", cmd->args, cmd->help);
 }
 
-bool is_number(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 int read_path(const char *path, char **ret, size_t *ret_len)
 {
 	int fd, r;
@@ -208,9 +198,10 @@ int ctl_map(struct ctl *c)
 	}
 	/* The host is the daemon's namespace, which need not be ours. */
 	if (c->daemon && c->daemon->pid > 0) {
-		snprintf(path, sizeof(path), "%s/%d/ns/net",
-			 c->settings.procfs, (int)c->daemon->pid);
-		if (stat(path, &st) == 0)
+		if (rcfs_netns_link_path_pid(path, sizeof(path),
+					     c->settings.procfs,
+					     c->daemon->pid) == 0 &&
+		    stat(path, &st) == 0)
 			c->map.host_ino = st.st_ino;
 	}
 	c->map_open = true;
@@ -261,9 +252,10 @@ int ctl_nsref(struct ctl *c, int argc, char **argv, struct nsref *ret)
 		if (!is_number(argv[1]))
 			return usage_error("Invalid pid \"%s\"", argv[1]);
 		snprintf(ret->label, sizeof(ret->label), "pid %s", argv[1]);
-		snprintf(path, sizeof(path), "%s/%s/ns/net",
-			 c->settings.procfs, argv[1]);
-		r = nsref_by_path(ret, path);
+		r = rcfs_netns_link_path(path, sizeof(path),
+					 c->settings.procfs, argv[1]);
+		if (r == 0)
+			r = nsref_by_path(ret, path);
 		if (r == -ENOENT)
 			return rcfs_failx(1, "Cannot find process %s", argv[1]);
 		if (r < 0)

@@ -9,6 +9,7 @@
 #include "daemonstate.h"
 #include "netns.h"
 #include "settings.h"
+#include "util.h"
 
 #define PROG "netnsctl"
 #define RCFS_TRY_HELP "Try \"netnsctl help\"."
@@ -52,6 +53,8 @@ struct cmd {
 };
 
 /* netnsctl.c */
+/* Until the call sites say rcfs_is_number() (util.h). */
+#define is_number(s) rcfs_is_number(s)
 int ctl_settings(struct ctl *c, bool need_backing);
 int ctl_map(struct ctl *c);
 int ctl_nsref(struct ctl *c, int argc, char **argv, struct nsref *ret);
@@ -60,7 +63,6 @@ int ctl_target(struct ctl *c, const struct nsref *ns,
 	       struct rcfs_target *ret);
 const char *ctl_host_source(const struct ctl *c);
 int read_path(const char *path, char **ret, size_t *ret_len);
-bool is_number(const char *s);
 
 /* output.c: gather into a table, then render it as text or JSON */
 struct col {
