@@ -660,7 +660,7 @@ static bool prunable(struct ctl *c, const struct rcfs_nslist *live,
 	else
 		snprintf(rel, rlen, "%s", name);
 	if (rcfs_backing_key(&c->settings, base, rel, key, klen) < 0 ||
-	    !is_number(key))
+	    !rcfs_is_number(key))
 		return false;
 	/* a namespace may be named by digits: that is a name */
 	snprintf(path, sizeof(path), "%s/%s", c->settings.netns_dir, key);

@@ -249,7 +249,7 @@ int ctl_nsref(struct ctl *c, int argc, char **argv, struct nsref *ret)
 	if (!strcmp(argv[0], "pid")) {
 		if (argc < 2)
 			return usage_error("\"pid\" needs a process id");
-		if (!is_number(argv[1]))
+		if (!rcfs_is_number(argv[1]))
 			return usage_error("Invalid pid \"%s\"", argv[1]);
 		snprintf(ret->label, sizeof(ret->label), "pid %s", argv[1]);
 		r = rcfs_netns_link_path(path, sizeof(path),
@@ -274,13 +274,13 @@ int ctl_nsref(struct ctl *c, int argc, char **argv, struct nsref *ret)
 		r = nsref_by_path(ret, path);
 		if (r == 0)
 			return 0;
-		if (r == -EINVAL && !is_number(argv[0]))
+		if (r == -EINVAL && !rcfs_is_number(argv[0]))
 			return rcfs_failx(1, "\"%s\" is not a network namespace", path);
 		if (r != -ENOENT && r != -EINVAL)
 			return rcfs_failx(1, "Cannot open network namespace \"%s\": %s",
 				    argv[0], strerror(-r));
 	}
-	if (is_number(argv[0])) {
+	if (rcfs_is_number(argv[0])) {
 		struct rcfs_nslist l;
 		const struct rcfs_ns *ns;
 		char *end;

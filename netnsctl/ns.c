@@ -213,7 +213,7 @@ int cmd_identify(struct ctl *c, int argc, char **argv)
 	int r;
 
 	(void)argc;
-	if (!is_number(argv[0]))
+	if (!rcfs_is_number(argv[0]))
 		return usage_error("Invalid pid \"%s\"", argv[0]);
 	r = ctl_settings(c, false);
 	if (r)
