@@ -53,8 +53,6 @@ struct cmd {
 };
 
 /* netnsctl.c */
-/* Until the call sites say rcfs_is_number() (util.h). */
-#define is_number(s) rcfs_is_number(s)
 int ctl_settings(struct ctl *c, bool need_backing);
 int ctl_map(struct ctl *c);
 int ctl_nsref(struct ctl *c, int argc, char **argv, struct nsref *ret);
