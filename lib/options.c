@@ -82,8 +82,7 @@ static int parse_one(struct rcfs_options *o, char *opt, char **ret_msg)
 			return 0;
 		}
 	}
-	if (rcfs_settings_known(opt) && strcmp(opt, "backing") &&
-	    strcmp(opt, "mountpoint")) {
+	if (rcfs_settings_is_option(opt)) {
 		char what[64];
 
 		r = rcfs_settings_set(o->s, opt, value);
