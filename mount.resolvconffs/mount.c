@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "paths.h"
+#include "options.h"
 #include "settings.h"
 #include "util.h"
 
@@ -106,20 +107,18 @@ static int add_opt(struct helper *h, const char *opt, size_t len)
 
 static void add_opts(struct helper *h, const char *list)
 {
-	const char *end;
+	const char *item;
+	size_t len;
 	int r;
 
-	for (;; list = end + 1) {
-		end = strchrnul(list, ',');
-		r = add_opt(h, list, (size_t)(end - list));
+	while ((item = rcfs_option_next(&list, &len))) {
+		r = add_opt(h, item, len);
 		if (r == -E2BIG)
-			usage_error("option too long: \"%.*s...\"", 32, list);
+			usage_error("option too long: \"%.*s...\"", 32, item);
 		if (r < 0) {
 			rcfs_warnx("out of memory");
 			exit(MNT_EX_SYSERR);
 		}
-		if (!*end)
-			break;
 	}
 }
 
