@@ -16,6 +16,9 @@
 
 #define usage_error(...) rcfs_usage_exit(RCFS_EXIT_USAGE, __VA_ARGS__)
 
+/* The settings' -o forms below are rows of the table in lib/settings.c
+ * (key, kind, help); the text stays as written here because its layout
+ * is documented.  Keep the two in step. */
 static void usage(FILE *out)
 {
 	fputs(

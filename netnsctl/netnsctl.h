@@ -19,7 +19,9 @@
  * usage status for main() to exit with. */
 #define usage_error(...) rcfs_usage_fail(RCFS_CTL_EXIT_USAGE, __VA_ARGS__)
 
-/* Everything a command needs, gathered once in main(). */
+/* Everything a command needs.  main() fills the command line's part;
+ * the rest is gathered lazily, on a command's first ctl_settings() or
+ * ctl_map(), so that commands needing neither read nothing. */
 struct ctl {
 	bool json, pretty;
 	const char *mount;		/* --mount PATH */
