@@ -14,8 +14,11 @@
 #include "options.h"
 #include "start.h"
 
-#define usage_error(...) usage_error_status(RCFS_EXIT_USAGE, __VA_ARGS__)
+#define usage_error(...) rcfs_usage_exit(RCFS_EXIT_USAGE, __VA_ARGS__)
 
+/* The settings' -o forms below are rows of the table in lib/settings.c
+ * (key, kind, help); the text stays as written here because its layout
+ * is documented.  Keep the two in step. */
 static void usage(FILE *out)
 {
 	fputs(
@@ -81,7 +84,7 @@ static void set_setting(struct rcfs_options *o, const char *key, const char *val
 	int r = rcfs_settings_set(o->s, key, value);
 
 	if (r == -ENOMEM) {
-		warnx_("out of memory");
+		rcfs_warnx("out of memory");
 		exit(EXIT_FAILURE);
 	}
 	if (r < 0)
@@ -94,7 +97,7 @@ static void parse_fuse_opts(struct rcfs_options *o, const char *list)
 	int r = rcfs_options_parse(o, list, &msg);
 
 	if (r == -ENOMEM || (r < 0 && !msg)) {
-		warnx_("out of memory");
+		rcfs_warnx("out of memory");
 		exit(EXIT_FAILURE);
 	}
 	if (r < 0)

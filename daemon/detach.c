@@ -21,12 +21,12 @@ int rcfs_detach_start(int *ret_pipe)
 	char status;
 
 	if (pipe2(p, O_CLOEXEC) < 0) {
-		warnx_("cannot create pipe: %s", strerror(errno));
+		rcfs_warnx("cannot create pipe: %s", strerror(errno));
 		return -1;
 	}
 	pid = fork();
 	if (pid < 0) {
-		warnx_("cannot fork: %s", strerror(errno));
+		rcfs_warnx("cannot fork: %s", strerror(errno));
 		return -1;
 	}
 	if (pid > 0) {

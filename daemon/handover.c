@@ -100,21 +100,21 @@ int rcfs_handover(const struct rcfs_daemon *d, const struct rcfs_options *o,
 
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n < 0)
-		return rcfs_fail("cannot read", "/proc/self/exe", errno);
+		return rcfs_fail_errno("cannot read", "/proc/self/exe", errno);
 	self[n] = '\0';
 	buf = malloc(INIT_READ_SIZE);
 	len = buf ? rcfs_init_read(fuse_fd, buf, INIT_READ_SIZE, 10000) :
 		    -ENOMEM;
 	if (len < 0 || len > 256) {
 		free(buf);
-		return rcfs_fail("no FUSE_INIT from the kernel on",
+		return rcfs_fail_errno("no FUSE_INIT from the kernel on",
 				 d->settings.mountpoint, len < 0 ? -len : EPROTO);
 	}
 	hex(buf, (size_t)len, init_hex);
 	state_fd = state_write(d, dev, self);
 	if (state_fd < 0) {
 		free(buf);
-		return rcfs_fail("cannot write the settings of",
+		return rcfs_fail_errno("cannot write the settings of",
 				 d->settings.mountpoint, -state_fd);
 	}
 	snprintf(opts, sizeof(opts), "fuse=%d,state=%d,host=%d,dev=%s,init=%s,"
@@ -132,7 +132,7 @@ int rcfs_handover(const struct rcfs_daemon *d, const struct rcfs_options *o,
 	    asprintf(&a_server, "--server=%s", self) < 0 ||
 	    asprintf(&a_keeper, "--keeper=%s", keeper) < 0 ||
 	    asprintf(&a_opts, "--serve-opts=%s", opts) < 0) {
-		warnx_("out of memory");
+		rcfs_warnx("out of memory");
 		goto out;
 	}
 	{
@@ -146,7 +146,7 @@ int rcfs_handover(const struct rcfs_daemon *d, const struct rcfs_options *o,
 		int fd = rcfs_keeper_args_write(args);
 
 		if (fd < 0) {
-			rcfs_fail("cannot hand over the mount of",
+			rcfs_fail_errno("cannot hand over the mount of",
 				  d->settings.mountpoint, -fd);
 			goto out;
 		}
@@ -157,7 +157,7 @@ int rcfs_handover(const struct rcfs_daemon *d, const struct rcfs_options *o,
 		keep(d->host_fd);
 		keep(ready_pipe);
 		execv(keeper, argv);
-		rcfs_fail("cannot run", keeper, errno);
+		rcfs_fail_errno("cannot run", keeper, errno);
 		close(fd);
 	}
 out:

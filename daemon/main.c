@@ -27,11 +27,11 @@ static int check_map(struct rcfs_daemon *d)
 	int r = rcfs_map_open(&d->map, &d->settings);
 
 	if (r < 0)
-		return rcfs_fail("cannot open", d->settings.procfs, -r);
+		return rcfs_fail_errno("cannot open", d->settings.procfs, -r);
 	/* FUSE numbers callers in our pid namespace: so must procfs */
 	r = rcfs_procfs_check(rcfs_map_procfd(d->map));
 	if (r < 0) {
-		warnx_("procfs \"%s\" numbers the processes of another pid "
+		rcfs_warnx("procfs \"%s\" numbers the processes of another pid "
 		       "namespace (%s): mount one of this namespace (unshare "
 		       "--mount-proc) or give -P", d->settings.procfs,
 		       strerror(-r));
@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 	/* as given: getopt reorders argv, and the keeper shows it */
 	cmdline = calloc((size_t)argc + 1, sizeof(*cmdline));
 	if (!cmdline || rcfs_settings_init(&d.settings) < 0) {
-		warnx_("out of memory");
+		rcfs_warnx("out of memory");
 		goto out;
 	}
 	memcpy(cmdline, argv, (size_t)argc * sizeof(*argv));
@@ -82,7 +82,7 @@ int main(int argc, char **argv)
 	if (rcfs_our_mount_dev(d.settings.mountpoint, dev, sizeof(dev)))
 		rcfs_handover(&d, &o, fuse_fd, dev, ready_pipe, cmdline);
 	else
-		warnx_("cannot find the mount on \"%s\"", d.settings.mountpoint);
+		rcfs_warnx("cannot find the mount on \"%s\"", d.settings.mountpoint);
 	/* here only if the keeper could not take over */
 	umount2(d.settings.mountpoint, UMOUNT_NOFOLLOW | MNT_DETACH);
 out:

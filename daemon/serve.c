@@ -437,7 +437,7 @@ int rcfs_serve_main(int argc, char **argv)
 	if (argc != 4 || parse_list(&o, argv[2]) < 0 ||
 	    parse_list(&o, argv[3]) < 0 || o.fuse_fd < 0 || o.state_fd < 0 ||
 	    !o.gen || !o.init_len) {
-		warnx_("%s is for the daemon's own use", RCFS_SERVE_ARG);
+		rcfs_warnx("%s is for the daemon's own use", RCFS_SERVE_ARG);
 		return RCFS_EXIT_USAGE;
 	}
 	d.verbose = o.verbose;

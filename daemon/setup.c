@@ -134,12 +134,6 @@ static int make_absolute(char **path)
 	return 0;
 }
 
-int rcfs_fail(const char *what, const char *path, int err)
-{
-	warnx_("%s \"%s\": %s", what, path, strerror(err));
-	return -1;
-}
-
 /* Everything that can be checked before mounting. */
 int rcfs_check_setup(struct rcfs_daemon *d, const char *backing,
 		     const char *mountpoint, int *ret_fuse_fd)
@@ -156,48 +150,48 @@ int rcfs_check_setup(struct rcfs_daemon *d, const char *backing,
 	if (!r)
 		r = make_absolute(&s->procfs);
 	if (r < 0) {
-		warnx_("cannot get the working directory: %s", strerror(-r));
+		rcfs_warnx("cannot get the working directory: %s", strerror(-r));
 		return -1;
 	}
 
 	if (stat(backing, &st) < 0)
-		return rcfs_fail("cannot access backing directory", backing, errno);
+		return rcfs_fail_errno("cannot access backing directory", backing, errno);
 	if (!S_ISDIR(st.st_mode))
-		return rcfs_fail("backing directory", backing, ENOTDIR);
+		return rcfs_fail_errno("backing directory", backing, ENOTDIR);
 	s->backing_dir = realpath(backing, NULL);
 	if (!s->backing_dir)
-		return rcfs_fail("cannot resolve backing directory", backing, errno);
+		return rcfs_fail_errno("cannot resolve backing directory", backing, errno);
 
 	if (lstat(mountpoint, &st) < 0)
-		return rcfs_fail("cannot access mount point", mountpoint, errno);
+		return rcfs_fail_errno("cannot access mount point", mountpoint, errno);
 	if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
-		warnx_("mount point \"%s\" is not a regular file or a symlink",
+		rcfs_warnx("mount point \"%s\" is not a regular file or a symlink",
 		       mountpoint);
 		return -1;
 	}
 	s->mountpoint = abspath_nofollow(mountpoint);
 	if (!s->mountpoint)
-		return rcfs_fail("cannot resolve mount point", mountpoint, errno);
+		return rcfs_fail_errno("cannot resolve mount point", mountpoint, errno);
 	if (S_ISREG(st.st_mode) && behind_symlink(s->mountpoint, RCFS_MOUNTPOINT)) {
-		warnx_("\"%s\" is the file the symlink %s leads to: "
+		rcfs_warnx("\"%s\" is the file the symlink %s leads to: "
 		       "mounting over the symlink", s->mountpoint,
 		       RCFS_MOUNTPOINT);
 		free(s->mountpoint);
 		s->mountpoint = strdup(RCFS_MOUNTPOINT);
 		if (!s->mountpoint || lstat(s->mountpoint, &st) < 0 ||
 		    !S_ISLNK(st.st_mode))
-			return rcfs_fail("cannot access mount point", RCFS_MOUNTPOINT,
+			return rcfs_fail_errno("cannot access mount point", RCFS_MOUNTPOINT,
 				    s->mountpoint ? errno : ENOMEM);
 	}
 
 	if (s->default_file) {
 		fd = open(s->default_file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0)
-			return rcfs_fail("cannot read default file", s->default_file,
+			return rcfs_fail_errno("cannot read default file", s->default_file,
 				    errno);
 		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 			close(fd);
-			warnx_("default file \"%s\" is not a regular file",
+			rcfs_warnx("default file \"%s\" is not a regular file",
 			       s->default_file);
 			return -1;
 		}
@@ -212,14 +206,14 @@ int rcfs_check_setup(struct rcfs_daemon *d, const char *backing,
 		d->host_path = strdup(s->host_file);
 		fd = open(s->host_file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0)
-			return rcfs_fail("cannot read host file", s->host_file, errno);
+			return rcfs_fail_errno("cannot read host file", s->host_file, errno);
 		close(fd);
 	} else if (S_ISLNK(st.st_mode) ||
 		   (lstat(s->mountpoint, &st) == 0 && S_ISLNK(st.st_mode))) {
 		d->host_kind = RCFS_HOST_SYMLINK;
 		d->host_path = link_target(s->mountpoint);
 		if (!d->host_path)
-			return rcfs_fail("cannot read symlink", s->mountpoint, errno);
+			return rcfs_fail_errno("cannot read symlink", s->mountpoint, errno);
 	} else {
 		d->host_kind = RCFS_HOST_ORIGINAL;
 		/* Opened before mounting: afterwards the path shows us. */
@@ -229,18 +223,18 @@ int rcfs_check_setup(struct rcfs_daemon *d, const char *backing,
 			d->host_fd = open(s->mountpoint, O_RDONLY | O_NOFOLLOW |
 					  O_CLOEXEC | O_NONBLOCK);
 		if (d->host_fd < 0)
-			return rcfs_fail("cannot open mount point", s->mountpoint,
+			return rcfs_fail_errno("cannot open mount point", s->mountpoint,
 				    errno);
 	}
 	if (d->host_kind != RCFS_HOST_ORIGINAL && d->host_kind != RCFS_HOST_MAPPED &&
 	    !d->host_path) {
-		warnx_("out of memory");
+		rcfs_warnx("out of memory");
 		return -1;
 	}
 
 	fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		return rcfs_fail("cannot open", "/dev/fuse", errno);
+		return rcfs_fail_errno("cannot open", "/dev/fuse", errno);
 	*ret_fuse_fd = fd;
 	return 0;
 }
@@ -261,7 +255,7 @@ int rcfs_do_mount(struct rcfs_daemon *d, const struct rcfs_options *o,
 	 */
 	mp = open(d->settings.mountpoint, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (mp < 0)
-		return rcfs_fail("cannot open mount point", d->settings.mountpoint,
+		return rcfs_fail_errno("cannot open mount point", d->settings.mountpoint,
 			    errno);
 	snprintf(target, sizeof(target), "/proc/self/fd/%d", mp);
 	snprintf(data, sizeof(data),
@@ -272,7 +266,7 @@ int rcfs_do_mount(struct rcfs_daemon *d, const struct rcfs_options *o,
 		int e = errno;
 
 		close(mp);
-		return rcfs_fail("cannot mount on", d->settings.mountpoint, e);
+		return rcfs_fail_errno("cannot mount on", d->settings.mountpoint, e);
 	}
 	close(mp);
 	return 0;

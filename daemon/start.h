@@ -11,10 +11,8 @@
 #include <stddef.h>
 
 #include "daemon.h"
+#include "exitcodes.h"
 #include "options.h"
-
-/* Exit statuses, as documented in resolvconffs(8). */
-#define RCFS_EXIT_USAGE	2
 
 /* daemon/cli.c: parse the command line into O; exits on --help,
  * --version and bad usage.  BACKING_DIR and MOUNTPOINT are
@@ -22,8 +20,6 @@
 void rcfs_parse_args(struct rcfs_options *o, int argc, char **argv);
 
 /* daemon/setup.c */
-/* Print "WHAT "PATH": strerror(ERR)"; returns -1. */
-int rcfs_fail(const char *what, const char *path, int err);
 /* Everything that can be checked before mounting; fills D's settings
  * and host and opens /dev/fuse.  Prints why not and returns -1. */
 int rcfs_check_setup(struct rcfs_daemon *d, const char *backing,

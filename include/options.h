@@ -3,6 +3,7 @@
 #define RCFS_OPTIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "settings.h"
 
@@ -32,6 +33,14 @@ int rcfs_threads_parse(const char *v, unsigned int *ret);
 #define RCFS_THREADS_MIN		2
 #define RCFS_THREADS_MAX_DEFAULT	16
 unsigned int rcfs_threads_default(void);
+
+/*
+ * The next item of the comma-separated list at *CURSOR, skipping empty
+ * ones: returns where it starts, its length in *RET_LEN, and moves
+ * *CURSOR past it; NULL at the end.  The one splitter of -o lists, for
+ * the daemon and the mount helper alike.
+ */
+const char *rcfs_option_next(const char **cursor, size_t *ret_len);
 
 /*
  * Apply one -o list ("ro,default=/x,threads=4"), left to right: mount

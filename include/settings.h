@@ -43,6 +43,10 @@ int rcfs_settings_set(struct rcfs_settings *s, const char *key,
 
 /* Whether KEY is one rcfs_settings_set() knows. */
 bool rcfs_settings_known(const char *key);
+/* Whether KEY may be set by the daemon's -o: the ones rcfs_settings_set()
+ * knows but BACKING_DIR and MOUNTPOINT, which only the command line
+ * gives. */
+bool rcfs_settings_is_option(const char *key);
 
 /* Whether OPT (key or key=value) is one only mount(8) and fstab use
  * (defaults, auto, noauto, nofail, _netdev, user, users, nouser, x-*,

@@ -21,6 +21,7 @@
 #include "backing.h"
 #include "identity.h"
 #include "map-int.h"
+#include "util.h"
 #include "nsenum.h"
 
 #ifndef SO_NETNS_COOKIE

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "map-int.h"
+#include "util.h"
 
 int rcfs_backing_rel(const struct rcfs_settings *s, const char *basename,
 		     const char *key, char *buf, size_t len)
@@ -65,16 +66,6 @@ int rcfs_backing_key(const struct rcfs_settings *s, const char *basename,
 	return rcfs_name_is_safe(buf) ? 0 : -EINVAL;
 }
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 int rcfs_map_entry(const struct rcfs_map *m, const char *name,
 		   struct rcfs_target *ret)
 {
@@ -90,7 +81,7 @@ int rcfs_map_entry(const struct rcfs_map *m, const char *name,
 		     m->basename);
 	if (n < 0 || (size_t)n >= sizeof(ret->rel) ||
 	    rcfs_backing_key(s, m->basename, ret->rel, ret->key,
-			     sizeof(ret->key)) < 0 || !all_digits(ret->key))
+			     sizeof(ret->key)) < 0 || !rcfs_is_number(ret->key))
 		return 0;
 	/* digits in the netns directory are a name, not an inode */
 	n = snprintf(path, sizeof(path), "%s/%s", s->netns_dir, ret->key);

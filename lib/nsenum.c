@@ -20,6 +20,7 @@
 #include "names.h"
 #include "netns.h"
 #include "nsenum.h"
+#include "util.h"
 
 struct enum_ctx {
 	struct rcfs_nslist *l;
@@ -97,16 +98,6 @@ static int add_name(const char *name, ino_t ino, bool safe, void *data)
 	return set_path(ns, "%s/%s", c->netns_dir, name);
 }
 
-static bool is_pid(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 static void read_comm(int procfd, const char *pid, char *buf, size_t len)
 {
 	char rel[64];
@@ -177,7 +168,7 @@ static int scan_fds(struct enum_ctx *c, int procfd, const char *pid)
 		struct rcfs_ns *ns;
 		ssize_t n;
 
-		if (!is_pid(de->d_name))
+		if (!rcfs_is_number(de->d_name))
 			continue;
 		n = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
 		if (n <= 0)
@@ -231,10 +222,10 @@ static int scan_process(struct enum_ctx *c, int procfd, const char *pid,
 		struct rcfs_ns *ns;
 		bool dup = false;
 
-		if (!is_pid(de->d_name))
+		if (!rcfs_is_number(de->d_name))
 			continue;
-		snprintf(rel, sizeof(rel), "%.20s/ns/net", de->d_name);
-		if (fstatat(dirfd(d), rel, &st, 0) < 0)
+		if (rcfs_netns_link_path(rel, sizeof(rel), NULL, de->d_name) < 0 ||
+		    fstatat(dirfd(d), rel, &st, 0) < 0)
 			continue;
 		for (size_t i = 0; i < n_seen; i++)
 			dup |= seen[i] == st.st_ino;
@@ -252,13 +243,19 @@ static int scan_process(struct enum_ctx *c, int procfd, const char *pid,
 			ns->pid = (pid_t)atoi(pid);
 			read_comm(procfd, pid, ns->comm, sizeof(ns->comm));
 		}
-		if (!strcmp(de->d_name, pid))
-			r = set_path(ns, "%s/%s/ns/net", c->procfs, pid);
-		else if (!ns->path &&
-			 asprintf(&ns->path, "%s/%s/task/%s/ns/net", c->procfs,
-				  pid, de->d_name) < 0) {
-			ns->path = NULL;
-			r = -ENOMEM;
+		if (!ns->path) {
+			char who[64], link[PATH_MAX];
+
+			/* the process's own link when the thread is it */
+			if (strcmp(de->d_name, pid))
+				snprintf(who, sizeof(who), "%.20s/task/%.20s",
+					 pid, de->d_name);
+			else
+				snprintf(who, sizeof(who), "%.20s", pid);
+			r = rcfs_netns_link_path(link, sizeof(link), c->procfs,
+						 who);
+			if (r == 0)
+				r = set_path(ns, "%s", link);
 		}
 	}
 	closedir(d);
@@ -318,7 +315,7 @@ static int scan_procs(struct enum_ctx *c)
 	if (!d)
 		return -errno;
 	while ((de = readdir(d)) && r == 0)
-		if (is_pid(de->d_name))
+		if (rcfs_is_number(de->d_name))
 			r = scan_process(c, dirfd(d), de->d_name, &mnts);
 	closedir(d);
 	if (r == 0)
@@ -408,10 +405,11 @@ static bool process_in(int procfd, const char *pid, ino_t ino)
 		return false;
 	}
 	while (!found && (de = readdir(d))) {
-		if (!is_pid(de->d_name))
+		if (!rcfs_is_number(de->d_name))
 			continue;
-		snprintf(rel, sizeof(rel), "%.20s/ns/net", de->d_name);
-		found = fstatat(dirfd(d), rel, &st, 0) == 0 && st.st_ino == ino;
+		found = rcfs_netns_link_path(rel, sizeof(rel), NULL,
+					     de->d_name) == 0 &&
+			fstatat(dirfd(d), rel, &st, 0) == 0 && st.st_ino == ino;
 	}
 	closedir(d);
 	return found;
@@ -428,7 +426,7 @@ int rcfs_ns_pids(const char *procfs, ino_t ino, pid_t **ret, size_t *ret_n)
 	if (!d)
 		return -errno;
 	while ((de = readdir(d))) {
-		if (!is_pid(de->d_name) || !process_in(dirfd(d), de->d_name, ino))
+		if (!rcfs_is_number(de->d_name) || !process_in(dirfd(d), de->d_name, ino))
 			continue;
 		nv = realloc(v, (n + 1) * sizeof(*v));
 		if (!nv) {

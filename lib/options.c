@@ -13,6 +13,7 @@
 #include <sys/mount.h>
 
 #include "options.h"
+#include "util.h"
 
 static const struct {
 	const char *name;
@@ -64,6 +65,20 @@ bad(char **ret_msg, const char *fmt, ...)
 	return -EINVAL;
 }
 
+const char *rcfs_option_next(const char **cursor, size_t *ret_len)
+{
+	const char *p = *cursor, *end;
+
+	for (;; p = end + 1) {
+		end = strchrnul(p, ',');
+		if (end > p || !*end)
+			break;
+	}
+	*cursor = *end ? end + 1 : end;
+	*ret_len = (size_t)(end - p);
+	return end > p ? p : NULL;
+}
+
 /* One item: key or key=value; OPT is modified. */
 static int parse_one(struct rcfs_options *o, char *opt, char **ret_msg)
 {
@@ -81,8 +96,7 @@ static int parse_one(struct rcfs_options *o, char *opt, char **ret_msg)
 			return 0;
 		}
 	}
-	if (rcfs_settings_known(opt) && strcmp(opt, "backing") &&
-	    strcmp(opt, "mountpoint")) {
+	if (rcfs_settings_is_option(opt)) {
 		char what[64];
 
 		r = rcfs_settings_set(o->s, opt, value);
@@ -116,9 +130,8 @@ static int parse_one(struct rcfs_options *o, char *opt, char **ret_msg)
 		o->fsname = strdup(value);
 		if (!o->fsname)
 			return -ENOMEM;
-	} else if (value && !strcmp(opt, "max_read") && *value &&
-		   strspn(value, "0123456789") == strlen(value) &&
-		   strlen(value) < 12) {
+	} else if (value && !strcmp(opt, "max_read") &&
+		   rcfs_is_number(value) && strlen(value) < 12) {
 		snprintf(o->kernel_opts, sizeof(o->kernel_opts),
 			 ",max_read=%s", value);
 	} else {
@@ -140,16 +153,12 @@ static int parse_one(struct rcfs_options *o, char *opt, char **ret_msg)
  */
 static bool from_mount_fuse(const char *list)
 {
-	const char *last = NULL, *prev = NULL, *p, *end;
+	const char *last = NULL, *prev = NULL, *p, *cursor;
 	size_t last_len = 0, prev_len = 0, len;
 	bool nodev = false, nosuid = false;
 
 #define IS(s, n, lit) ((n) == sizeof(lit) - 1 && !memcmp(s, lit, n))
-	for (p = list; *p; p = *end ? end + 1 : end) {
-		end = strchrnul(p, ',');
-		len = (size_t)(end - p);
-		if (!len)
-			continue;
+	for (cursor = list; (p = rcfs_option_next(&cursor, &len));) {
 		if (IS(p, len, "detach") || IS(p, len, "foreground"))
 			return false;
 		nodev |= IS(p, len, "nodev");
@@ -170,16 +179,17 @@ static bool from_mount_fuse(const char *list)
 int rcfs_options_parse(struct rcfs_options *o, const char *list,
 		       char **ret_msg)
 {
-	char *copy = strdup(list), *save = NULL, *opt;
+	const char *cursor = list, *item;
+	size_t len;
 	int r = 0;
 
 	*ret_msg = NULL;
-	if (!copy)
-		return -ENOMEM;
-	for (opt = strtok_r(copy, ",", &save); opt && r == 0;
-	     opt = strtok_r(NULL, ",", &save))
-		r = parse_one(o, opt, ret_msg);
-	free(copy);
+	while (r == 0 && (item = rcfs_option_next(&cursor, &len))) {
+		char *opt = strndup(item, len);
+
+		r = opt ? parse_one(o, opt, ret_msg) : -ENOMEM;
+		free(opt);
+	}
 	/* mount.fuse3 waits for us: the mount must outlive our exit */
 	if (r == 0 && from_mount_fuse(list))
 		o->detach = true;

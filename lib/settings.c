@@ -4,6 +4,7 @@
  * names (the daemon's -o options and the published state file).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +88,81 @@ static int parse_bool(const char *value, bool *ret)
 	return -EINVAL;
 }
 
+enum kind {
+	KIND_PATH,	/* a non-empty path */
+	KIND_EXT,	/* a file name extension, may be empty */
+	KIND_LAYOUT,	/* flat or dir */
+	KIND_BOOL,	/* yes/no, or the key alone */
+	KIND_MOUNT,	/* mount(8)'s and fstab's own, never the daemon's */
+};
+
+/* Where a key is stored (and so where it may appear). */
+enum {
+	IN_STATE = 1,	/* struct rcfs_settings, and the published state */
+	IN_OPTION = 2,	/* settable by the daemon's -o */
+};
+
+/*
+ * Every key=value name the settings know: the daemon's -o parser, the
+ * published state file (in this order) and the mount helper's filter
+ * read these rows.  The daemon's --help (daemon/cli.c) and the man
+ * pages describe the same rows: change them together.
+ */
+static const struct setting {
+	const char *key;
+	enum kind kind;
+	size_t offset;		/* of the field in struct rcfs_settings */
+	int where;
+	const char *help;
+} settings[] = {
+#define FIELD(f) offsetof(struct rcfs_settings, f)
+	{ "backing", KIND_PATH, FIELD(backing_dir), IN_STATE,
+	  "the backing directory (the command line's BACKING_DIR)" },
+	{ "mountpoint", KIND_PATH, FIELD(mountpoint), IN_STATE,
+	  "the mount point (the command line's MOUNTPOINT)" },
+	{ "extension", KIND_EXT, FIELD(extension), IN_STATE | IN_OPTION,
+	  "extension of backing files (-p)" },
+	{ "default", KIND_PATH, FIELD(default_file), IN_STATE | IN_OPTION,
+	  "shown to namespaces with no file of their own (-d)" },
+	{ "procfs", KIND_PATH, FIELD(procfs), IN_STATE | IN_OPTION,
+	  "where procfs is mounted (-P)" },
+	{ "netns_dir", KIND_PATH, FIELD(netns_dir), IN_STATE | IN_OPTION,
+	  "named namespaces (-n)" },
+	{ "host", KIND_PATH, FIELD(host_file), IN_STATE | IN_OPTION,
+	  "what the host namespace sees (-H)" },
+	{ "layout", KIND_LAYOUT, FIELD(layout), IN_STATE | IN_OPTION,
+	  "flat or dir (-l)" },
+	{ "map_host", KIND_BOOL, FIELD(map_host), IN_STATE | IN_OPTION,
+	  "map the host namespace like any other (--map-host)" },
+#undef FIELD
+	/* mount(8)'s own: the mount helper drops them, -o skips them */
+	{ "defaults", KIND_MOUNT, 0, 0, "mount(8)" },
+	{ "auto", KIND_MOUNT, 0, 0, "mount -a mounts it" },
+	{ "noauto", KIND_MOUNT, 0, 0, "mount -a does not" },
+	{ "nofail", KIND_MOUNT, 0, 0, "no error when it fails at boot" },
+	{ "_netdev", KIND_MOUNT, 0, 0, "needs the network" },
+	{ "user", KIND_MOUNT, 0, 0, "mountable by a user" },
+	{ "users", KIND_MOUNT, 0, 0, "by any user" },
+	{ "nouser", KIND_MOUNT, 0, 0, "by root alone" },
+	{ "owner", KIND_MOUNT, 0, 0, "by the device's owner" },
+	{ "group", KIND_MOUNT, 0, 0, "by the device's group" },
+};
+
+#define N_SETTINGS (sizeof(settings) / sizeof(*settings))
+
+static const struct setting *find(const char *key, int where)
+{
+	for (size_t i = 0; i < N_SETTINGS; i++)
+		if ((settings[i].where & where) && !strcmp(key, settings[i].key))
+			return &settings[i];
+	return NULL;
+}
+
+static char **str_field(struct rcfs_settings *s, const struct setting *k)
+{
+	return (char **)((char *)s + k->offset);
+}
+
 /* Keys whose value is a path must have one; the extension may be empty. */
 static int set_path(char **dst, const char *value)
 {
@@ -98,79 +174,70 @@ static int set_path(char **dst, const char *value)
 int rcfs_settings_set(struct rcfs_settings *s, const char *key,
 		      const char *value)
 {
+	const struct setting *k = find(key, IN_STATE);
+
 	/* The published state is one key=value a line: a newline in a
 	 * value would cut it, or add keys netnsctl then believes. */
 	if (value && strchr(value, '\n'))
 		return -EINVAL;
-	if (!strcmp(key, "extension")) {
+	if (!k)
+		return -ENOENT;
+	switch (k->kind) {
+	case KIND_EXT:
 		if (!value || strchr(value, '/'))
 			return -EINVAL;
-		return set_str(&s->extension, value);
-	}
-	if (!strcmp(key, "default"))
-		return set_path(&s->default_file, value);
-	if (!strcmp(key, "procfs"))
-		return set_path(&s->procfs, value);
-	if (!strcmp(key, "netns_dir"))
-		return set_path(&s->netns_dir, value);
-	if (!strcmp(key, "host"))
-		return set_path(&s->host_file, value);
-	if (!strcmp(key, "backing"))
-		return set_path(&s->backing_dir, value);
-	if (!strcmp(key, "mountpoint"))
-		return set_path(&s->mountpoint, value);
-	if (!strcmp(key, "layout"))
+		return set_str(str_field(s, k), value);
+	case KIND_PATH:
+		return set_path(str_field(s, k), value);
+	case KIND_LAYOUT:
 		return rcfs_layout_parse(value, &s->layout);
-	if (!strcmp(key, "map_host"))
-		return parse_bool(value, &s->map_host);
+	case KIND_BOOL:
+		return parse_bool(value, (bool *)((char *)s + k->offset));
+	case KIND_MOUNT:
+		break;
+	}
 	return -ENOENT;
 }
 
 bool rcfs_settings_known(const char *key)
 {
-	static const char *const keys[] = {
-		"extension", "default", "procfs", "netns_dir", "host",
-		"backing", "mountpoint", "layout", "map_host",
-	};
+	return find(key, IN_STATE) != NULL;
+}
 
-	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++)
-		if (!strcmp(key, keys[i]))
-			return true;
-	return false;
+bool rcfs_settings_is_option(const char *key)
+{
+	return find(key, IN_OPTION) != NULL;
 }
 
 bool rcfs_option_is_mount_only(const char *opt)
 {
-	static const char *const names[] = {
-		"defaults", "auto", "noauto", "nofail", "_netdev", "user",
-		"users", "nouser", "owner", "group",
-	};
-
 	if (!strncmp(opt, "x-", 2) || !strncmp(opt, "comment=", 8))
 		return true;
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-		if (!strcmp(opt, names[i]))
+	for (size_t i = 0; i < N_SETTINGS; i++)
+		if (settings[i].kind == KIND_MOUNT &&
+		    !strcmp(opt, settings[i].key))
 			return true;
 	return false;
 }
 
 int rcfs_settings_write(const struct rcfs_settings *s, FILE *f)
 {
-	const struct { const char *key, *value; } kv[] = {
-		{ "backing", s->backing_dir },
-		{ "mountpoint", s->mountpoint },
-		{ "extension", s->extension },
-		{ "default", s->default_file },
-		{ "procfs", s->procfs },
-		{ "netns_dir", s->netns_dir },
-		{ "host", s->host_file },
-		{ "layout", rcfs_layout_name(s->layout) },
-		{ "map_host", s->map_host ? "yes" : "no" },
-	};
+	for (size_t i = 0; i < N_SETTINGS; i++) {
+		const struct setting *k = &settings[i];
+		const char *value;
 
-	for (size_t i = 0; i < sizeof(kv) / sizeof(*kv); i++)
-		if (kv[i].value && fprintf(f, "%s=%s\n", kv[i].key, kv[i].value) < 0)
+		if (!(k->where & IN_STATE))
+			continue;
+		if (k->kind == KIND_LAYOUT)
+			value = rcfs_layout_name(s->layout);
+		else if (k->kind == KIND_BOOL)
+			value = *(const bool *)((const char *)s + k->offset) ?
+				"yes" : "no";
+		else
+			value = *(char *const *)((const char *)s + k->offset);
+		if (value && fprintf(f, "%s=%s\n", k->key, value) < 0)
 			return -EIO;
+	}
 	return fflush(f) == 0 ? 0 : -errno;
 }
 

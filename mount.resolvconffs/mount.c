@@ -24,16 +24,12 @@
 #include <unistd.h>
 
 #include "paths.h"
+#include "options.h"
 #include "settings.h"
+#include "util.h"
 
 #define PROG "mount.resolvconffs"
 #include "c.h"
-
-/* Exit statuses as mount(8) documents them for helpers. */
-#define MNT_EX_SUCCESS	0
-#define MNT_EX_USAGE	1
-#define MNT_EX_SYSERR	2
-#define MNT_EX_FAIL	32
 
 /*
  * Only for running the test suite from a build tree: the daemon's path
@@ -55,7 +51,7 @@ struct helper {
 	bool verbose;
 };
 
-#define usage_error(...) usage_error_status(MNT_EX_USAGE, __VA_ARGS__)
+#define usage_error(...) rcfs_usage_exit(MNT_EX_USAGE, __VA_ARGS__)
 
 static void usage(void)
 {
@@ -111,20 +107,18 @@ static int add_opt(struct helper *h, const char *opt, size_t len)
 
 static void add_opts(struct helper *h, const char *list)
 {
-	const char *end;
+	const char *item;
+	size_t len;
 	int r;
 
-	for (;; list = end + 1) {
-		end = strchrnul(list, ',');
-		r = add_opt(h, list, (size_t)(end - list));
+	while ((item = rcfs_option_next(&list, &len))) {
+		r = add_opt(h, item, len);
 		if (r == -E2BIG)
-			usage_error("option too long: \"%.*s...\"", 32, list);
+			usage_error("option too long: \"%.*s...\"", 32, item);
 		if (r < 0) {
-			warnx_("out of memory");
+			rcfs_warnx("out of memory");
 			exit(MNT_EX_SYSERR);
 		}
-		if (!*end)
-			break;
 	}
 }
 
@@ -190,7 +184,7 @@ static int enter_mount_ns(const char *ns)
 	char path[PATH_MAX];
 	int fd, r;
 
-	if (strspn(ns, "0123456789") == strlen(ns))
+	if (rcfs_is_number(ns))
 		snprintf(path, sizeof(path), "/proc/%s/ns/mnt", ns);
 	else
 		snprintf(path, sizeof(path), "%s", ns);
@@ -345,7 +339,7 @@ static int run_daemon(const struct helper *h)
 
 	pid = daemon_start(h, &fd);
 	if (pid < 0) {
-		warnx_("cannot start %s: %s", daemon_path(), strerror(-pid));
+		rcfs_warnx("cannot start %s: %s", daemon_path(), strerror(-pid));
 		return MNT_EX_SYSERR;
 	}
 	daemon_output(pid, fd, out, sizeof(out));
@@ -354,7 +348,7 @@ static int run_daemon(const struct helper *h)
 		r = waitpid(pid, &status, 0);
 	} while (r < 0 && errno == EINTR);
 	if (r < 0) {
-		warnx_("cannot wait for %s: %s", daemon_path(), strerror(errno));
+		rcfs_warnx("cannot wait for %s: %s", daemon_path(), strerror(errno));
 		return MNT_EX_SYSERR;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
@@ -363,10 +357,10 @@ static int run_daemon(const struct helper *h)
 	}
 	if (!print_output(out)) {
 		if (WIFSIGNALED(status))
-			warnx_("mounting %s on %s failed: %s killed by signal %d",
+			rcfs_warnx("mounting %s on %s failed: %s killed by signal %d",
 			       h->spec, h->dir, daemon_path(), WTERMSIG(status));
 		else
-			warnx_("mounting %s on %s failed: %s exited with %d",
+			rcfs_warnx("mounting %s on %s failed: %s exited with %d",
 			       h->spec, h->dir, daemon_path(),
 			       WEXITSTATUS(status));
 	}
@@ -382,7 +376,7 @@ int main(int argc, char **argv)
 	if (h.ns) {
 		r = enter_mount_ns(h.ns);
 		if (r < 0) {
-			warnx_("cannot enter mount namespace \"%s\": %s", h.ns,
+			rcfs_warnx("cannot enter mount namespace \"%s\": %s", h.ns,
 			       strerror(-r));
 			free(h.opts);
 			return MNT_EX_FAIL;

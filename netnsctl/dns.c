@@ -23,10 +23,12 @@
 static int host_ino(struct ctl *c, ino_t *ret)
 {
 	char path[PATH_MAX];
+	int r;
 
-	snprintf(path, sizeof(path), "%s/%d/ns/net", c->settings.procfs,
-		 c->daemon && c->daemon->pid > 0 ? (int)c->daemon->pid : 1);
-	return rcfs_netns_of_path(path, ret);
+	r = rcfs_netns_link_path_pid(path, sizeof(path), c->settings.procfs,
+				     c->daemon && c->daemon->pid > 0 ?
+				     c->daemon->pid : 1);
+	return r < 0 ? r : rcfs_netns_of_path(path, ret);
 }
 
 int cmd_resolvconf(struct ctl *c, int argc, char **argv)
@@ -42,40 +44,42 @@ int cmd_resolvconf(struct ctl *c, int argc, char **argv)
 	r = ctl_settings(c, false);
 	if (r)
 		return r;
-	snprintf(path, sizeof(path), "%s/self/ns/net", c->settings.procfs);
-	r = rcfs_netns_of_path(path, &ino);
+	r = rcfs_netns_link_path(path, sizeof(path), c->settings.procfs,
+				 "self");
+	if (r == 0)
+		r = rcfs_netns_of_path(path, &ino);
 	if (r < 0)
-		return fail(1, "Cannot open network namespace \"%s\": %s",
+		return rcfs_failx(1, "Cannot open network namespace \"%s\": %s",
 			    path, strerror(-r));
 	/* the host keeps openresolv's own state */
 	if (host_ino(c, &host) == 0 && host == ino && !c->settings.map_host) {
 		char *d = rcfs_openresolv_state_dir(NULL);
 
 		if (!d)
-			return fail(1, "%s", strerror(ENOMEM));
+			return rcfs_failx(1, "%s", strerror(ENOMEM));
 		r = print_value(c, "resolvconf", "DIR", SCOLS_JSON_STRING, d);
 		free(d);
 		return r;
 	}
 	r = ctl_ns_key(c, ino, key, sizeof(key));
 	if (r < 0)
-		return fail(1, "Cannot read \"%s\": %s", c->settings.netns_dir,
+		return rcfs_failx(1, "Cannot read \"%s\": %s", c->settings.netns_dir,
 			    strerror(-r));
 	/* kernels before 5.14 have no cookie: the directory is then
 	 * kept across namespaces of the same name or inode */
 	r = rcfs_netns_cookie(-1, &cookie);
 	if (r < 0 && r != -ENOPROTOOPT)
-		return fail(1, "Cannot read the cookie of network namespace %s: %s",
+		return rcfs_failx(1, "Cannot read the cookie of network namespace %s: %s",
 			    key, strerror(-r));
 	r = rcfs_rcstate_path(NULL, key, dir, sizeof(dir));
 	if (r < 0)
-		return fail(1, "Cannot use \"%s\" as a state directory name: %s",
+		return rcfs_failx(1, "Cannot use \"%s\" as a state directory name: %s",
 			    key, strerror(-r));
 	resolv_conf = c->settings.mountpoint ? c->settings.mountpoint :
 		      RCFS_MOUNTPOINT;
 	r = rcfs_rcstate_prepare(NULL, key, cookie, resolv_conf);
 	if (r < 0)
-		return fail(1, "Cannot make \"%s\": %s", dir, strerror(-r));
+		return rcfs_failx(1, "Cannot make \"%s\": %s", dir, strerror(-r));
 	return print_value(c, "resolvconf", "DIR", SCOLS_JSON_STRING, dir);
 }
 
@@ -90,12 +94,12 @@ int cmd_nsswitch(struct ctl *c, int argc, char **argv)
 	(void)argv;
 	r = read_path(RCFS_NSSWITCH_CONF, &text, &len);
 	if (r < 0)
-		return fail(1, "Cannot read \"%s\": %s", RCFS_NSSWITCH_CONF,
+		return rcfs_failx(1, "Cannot read \"%s\": %s", RCFS_NSSWITCH_CONF,
 			    strerror(-r));
 	r = rcfs_nsswitch_for_namespaces(text, &out);
 	free(text);
 	if (r < 0)
-		return fail(1, "%s", strerror(-r));
+		return rcfs_failx(1, "%s", strerror(-r));
 	fputs(out, stdout);
 	free(out);
 	return 0;

@@ -107,7 +107,7 @@ static int file_target(struct ctl *c, int argc, char **argv,
 		return r;
 	r = ctl_target(c, ns, t);
 	if (r == 0 && t->kind == RCFS_TARGET_HOST)
-		r = fail(1, "Network namespace \"%s\" is the host's: it sees %s, not a file in %s",
+		r = rcfs_failx(1, "Network namespace \"%s\" is the host's: it sees %s, not a file in %s",
 			 ns->label, rcfs_map_host_source(c->map),
 			 c->settings.backing_dir);
 	if (r)
@@ -143,10 +143,10 @@ int cmd_path(struct ctl *c, int argc, char **argv)
 	}
 	nsref_free(&ns);
 	if (r < 0)
-		return fail(1, "%s", strerror(-r));
+		return rcfs_failx(1, "%s", strerror(-r));
 	tb = table_new(c, "path", &col, 1);
 	if (!tb)
-		return fail(1, "%s", strerror(ENOMEM));
+		return rcfs_failx(1, "%s", strerror(ENOMEM));
 	scols_table_enable_noheadings(tb, 1);
 	ln = scols_table_new_line(tb, NULL);
 	if (!ln)
@@ -155,7 +155,7 @@ int cmd_path(struct ctl *c, int argc, char **argv)
 		r = table_set(ln, 0, "%s", path);
 	if (r < 0) {
 		scols_unref_table(tb);
-		return fail(1, "%s", strerror(-r));
+		return rcfs_failx(1, "%s", strerror(-r));
 	}
 	return table_print(tb);
 }
@@ -194,7 +194,7 @@ static void current_free(struct current *cur)
 static void print_problems(const char *name, const struct rcfs_problems *p)
 {
 	for (size_t i = 0; i < p->n; i++)
-		warnx("%s:%u: %s", name, p->v[i].line, p->v[i].msg);
+		rcfs_warnx("%s:%u: %s", name, p->v[i].line, p->v[i].msg);
 }
 
 /* Whether the file changed since CUR was loaded: a concurrent writer's
@@ -226,14 +226,14 @@ static int save(struct ctl *c, const struct rcfs_target *t,
 	if (!t->named) {
 		r = rcfs_netns_cookie_of_path(ns->path, &record);
 		if (r < 0)
-			return fail(1, "Cannot identify network namespace \"%s\": %s",
+			return rcfs_failx(1, "Cannot identify network namespace \"%s\": %s",
 				    ns->label, strerror(-r));
 	}
 	r = rcfs_replace_data(rcfs_map_backing_fd(c->map), t->rel, text, len,
 			      cur->exists ? &cur->st : NULL,
 			      c->settings.layout == RCFS_LAYOUT_DIR, record);
 	if (r < 0)
-		return fail(1, "Cannot write \"%s\": %s", own_path(c, t),
+		return rcfs_failx(1, "Cannot write \"%s\": %s", own_path(c, t),
 			    strerror(-r));
 	return 0;
 }
@@ -352,21 +352,21 @@ int cmd_set(struct ctl *c, int argc, char **argv)
 		return r;
 	r = current_load(c, &t, ns.path, &cur);
 	if (r < 0) {
-		r = fail(1, "Cannot read the file of network namespace \"%s\": %s",
+		r = rcfs_failx(1, "Cannot read the file of network namespace \"%s\": %s",
 			 ns.label, strerror(-r));
 		goto out;
 	}
 	text = set_build(cur.text, set, words, n);
 	if (!text) {
-		r = fail(1, "%s", strerror(ENOMEM));
+		r = rcfs_failx(1, "%s", strerror(ENOMEM));
 		goto out;
 	}
 	r = rcfs_resolv_check(text, &probs);
 	if (r < 0) {
-		r = fail(1, "%s", strerror(-r));
+		r = rcfs_failx(1, "%s", strerror(-r));
 	} else if (r > 0) {
 		print_problems(ns.label, &probs);
-		r = fail(1, "Not saved: the file of network namespace \"%s\" is unchanged",
+		r = rcfs_failx(1, "Not saved: the file of network namespace \"%s\" is unchanged",
 			 ns.label);
 	} else if (cur.exists && strlen(text) == cur.len &&
 		   !memcmp(text, cur.text, cur.len)) {
@@ -508,26 +508,26 @@ static int edit_round(const struct nsref *ns,
 
 	st = run_editor(tmp->file, &editor);
 	if (st == 127 && editor && !strcmp(editor, "vi"))
-		return fail(1, "No editor found: set $VISUAL or $EDITOR");
+		return rcfs_failx(1, "No editor found: set $VISUAL or $EDITOR");
 	if (st != 0)
-		return fail(1, "Editor \"%s\" failed (exit status %d): nothing saved",
+		return rcfs_failx(1, "Editor \"%s\" failed (exit status %d): nothing saved",
 			    editor, st);
 	r = read_path(tmp->file, ret_text, ret_len);
 	if (r < 0)
-		return fail(1, "Cannot read \"%s\": %s", tmp->file,
+		return rcfs_failx(1, "Cannot read \"%s\": %s", tmp->file,
 			    strerror(-r));
 	if (*ret_len == cur->len && !memcmp(*ret_text, cur->text, cur->len))
 		return -1;	/* unchanged */
 	r = rcfs_resolv_check(*ret_text, &probs);
 	if (r < 0)
-		return fail(1, "%s", strerror(-r));
+		return rcfs_failx(1, "%s", strerror(-r));
 	if (r == 0)
 		return 0;
 	print_problems(ns->label, &probs);
 	rcfs_problems_free(&probs);
 	/* no one to ask: refuse, as a script must not save a broken file */
 	if (!isatty(STDIN_FILENO))
-		return fail(1, "Not saved: the file of network namespace \"%s\" is unchanged",
+		return rcfs_failx(1, "Not saved: the file of network namespace \"%s\" is unchanged",
 			    ns->label);
 	switch (ask()) {
 	case 'Q':
@@ -537,7 +537,7 @@ static int edit_round(const struct nsref *ns,
 		*ret_text = NULL;
 		return 2;
 	default:
-		return fail(1, "Not saved: the file of network namespace \"%s\" is unchanged",
+		return rcfs_failx(1, "Not saved: the file of network namespace \"%s\" is unchanged",
 			    ns->label);
 	}
 }
@@ -557,18 +557,18 @@ int cmd_edit(struct ctl *c, int argc, char **argv)
 		return r;
 	r = current_load(c, &t, ns.path, &cur);
 	if (r < 0) {
-		r = fail(1, "Cannot read the file of network namespace \"%s\": %s",
+		r = rcfs_failx(1, "Cannot read the file of network namespace \"%s\": %s",
 			 ns.label, strerror(-r));
 		goto out;
 	}
 	r = tmp_create(&tmp, c);
 	if (r < 0) {
-		r = fail(1, "Cannot create a temporary file: %s", strerror(-r));
+		r = rcfs_failx(1, "Cannot create a temporary file: %s", strerror(-r));
 		goto out;
 	}
 	r = write_file(tmp.file, cur.text, cur.len);
 	if (r < 0) {
-		r = fail(1, "Cannot write \"%s\": %s", tmp.file, strerror(-r));
+		r = rcfs_failx(1, "Cannot write \"%s\": %s", tmp.file, strerror(-r));
 		tmp_remove(&tmp);
 		goto out;
 	}
@@ -579,7 +579,7 @@ int cmd_edit(struct ctl *c, int argc, char **argv)
 		r = 0;		/* unchanged: nothing written */
 	} else if (r == 0) {
 		if (changed_meanwhile(c, &t, ns.path, &cur)) {
-			r = fail(1, "\"%s\" changed while you edited it: not saved, your version is in %s",
+			r = rcfs_failx(1, "\"%s\" changed while you edited it: not saved, your version is in %s",
 				 own_path(c, &t), tmp.file);
 			goto out;	/* keep the user's work */
 		}
@@ -606,10 +606,10 @@ int cmd_rm(struct ctl *c, int argc, char **argv)
 		return r;
 	r = rcfs_backing_unlink(rcfs_map_backing_fd(c->map), t.rel);
 	if (r == -ENOENT)
-		r = fail(1, "Network namespace \"%s\" has no file of its own",
+		r = rcfs_failx(1, "Network namespace \"%s\" has no file of its own",
 			 ns.label);
 	else if (r < 0)
-		r = fail(1, "Cannot remove \"%s\": %s", own_path(c, &t),
+		r = rcfs_failx(1, "Cannot remove \"%s\": %s", own_path(c, &t),
 			 strerror(-r));
 	else if (c->settings.layout == RCFS_LAYOUT_DIR)
 		/* ip-netns leaves /etc/netns/NAME; we remove it only empty */
@@ -675,7 +675,7 @@ int cmd_prune(struct ctl *c, int argc, char **argv)
 	if (!d) {
 		if (fd >= 0)
 			close(fd);
-		return fail(1, "Cannot read \"%s\": %s", c->settings.backing_dir,
+		return rcfs_failx(1, "Cannot read \"%s\": %s", c->settings.backing_dir,
 			    strerror(errno));
 	}
 	/* the files first, then the namespaces: one created meanwhile is
@@ -683,7 +683,7 @@ int cmd_prune(struct ctl *c, int argc, char **argv)
 	r = rcfs_nsenum(c->settings.procfs, c->settings.netns_dir, &live);
 	if (r < 0) {
 		closedir(d);
-		return fail(1, "Cannot list network namespaces: %s",
+		return rcfs_failx(1, "Cannot list network namespaces: %s",
 			    strerror(-r));
 	}
 	tb = table_new(c, "prune", prune_cols,
@@ -704,7 +704,7 @@ int cmd_prune(struct ctl *c, int argc, char **argv)
 					 AT_REMOVEDIR);
 			if (e < 0 && e != -ENOENT) {
 				failed = true;
-				warnx("Cannot remove \"%s\": %s",
+				rcfs_warnx("Cannot remove \"%s\": %s",
 				      own_path(c, &t), strerror(-e));
 			}
 		}
@@ -721,7 +721,7 @@ int cmd_prune(struct ctl *c, int argc, char **argv)
 	if (!tb || r < 0) {
 		if (tb)
 			scols_unref_table(tb);
-		return fail(1, "%s", strerror(ENOMEM));
+		return rcfs_failx(1, "%s", strerror(ENOMEM));
 	}
 	return table_print(tb) | failed;
 }

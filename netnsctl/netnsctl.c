@@ -94,54 +94,6 @@ static void print_cmd_usage(const struct cmd *cmd)
 	       *cmd->args ? " " : "", cmd->args, cmd->help);
 }
 
-static void vwarn(const char *fmt, va_list ap)
-{
-	fputs("netnsctl: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void warnx(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarn(fmt, ap);
-	va_end(ap);
-}
-
-/* One line on stderr; returns exit status R (1 or 2). */
-int fail(int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarn(fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarn(fmt, ap);
-	va_end(ap);
-	fputs("Try \"netnsctl help\".\n", stderr);
-	return EXIT_USAGE;
-}
-
-bool is_number(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 int read_path(const char *path, char **ret, size_t *ret_len)
 {
 	int fd, r;
@@ -191,35 +143,35 @@ int ctl_settings(struct ctl *c, bool need_backing)
 		goto check;
 	r = rcfs_settings_init(&c->settings);
 	if (r < 0)
-		return fail(1, "%s", strerror(-r));
+		return rcfs_failx(1, "%s", strerror(-r));
 	r = rcfs_daemons_find(NULL, NULL, &c->daemons);
 	if (r < 0)
-		return fail(1, "Cannot read the mount table: %s", strerror(-r));
+		return rcfs_failx(1, "Cannot read the mount table: %s", strerror(-r));
 	i = rcfs_daemons_pick(&c->daemons, c->mount);
 	if (i >= 0) {
 		c->daemon = &c->daemons.v[i];
 		r = settings_copy(&c->settings, &c->daemon->settings);
 		if (r < 0)
-			return fail(1, "%s", strerror(-r));
+			return rcfs_failx(1, "%s", strerror(-r));
 	} else if (c->mount && i == -EPERM) {
-		return fail(1, "The resolvconffs mount on \"%s\" is not owned by root: not a daemon's, ignored",
+		return rcfs_failx(1, "The resolvconffs mount on \"%s\" is not owned by root: not a daemon's, ignored",
 			    c->mount);
 	} else if (c->mount) {
-		return fail(1, "No resolvconffs mount on \"%s\"", c->mount);
+		return rcfs_failx(1, "No resolvconffs mount on \"%s\"", c->mount);
 	} else if (i == -ENOTUNIQ) {
-		return fail(1, "Several resolvconffs mounts and none on %s: pick one with --mount",
+		return rcfs_failx(1, "Several resolvconffs mounts and none on %s: pick one with --mount",
 			    RCFS_MOUNTPOINT);
 	}
 	for (size_t k = 0; k < c->n_over; k++) {
 		r = rcfs_settings_set(&c->settings, c->over[k].key,
 				      c->over[k].value);
 		if (r < 0)
-			return fail(1, "%s", strerror(-r));
+			return rcfs_failx(1, "%s", strerror(-r));
 	}
 	c->loaded = true;
 check:
 	if (need_backing && !c->settings.backing_dir)
-		return fail(1, "No resolvconffs mount found: give --backing-dir");
+		return rcfs_failx(1, "No resolvconffs mount found: give --backing-dir");
 	return 0;
 }
 
@@ -253,16 +205,17 @@ int ctl_map(struct ctl *c)
 		struct stat dummy;
 
 		if (stat(c->settings.backing_dir, &dummy) < 0)
-			return fail(1, "Cannot open backing directory \"%s\": %s",
+			return rcfs_failx(1, "Cannot open backing directory \"%s\": %s",
 				    c->settings.backing_dir, strerror(-r));
-		return fail(1, "Cannot open \"%s\": %s", c->settings.procfs,
+		return rcfs_failx(1, "Cannot open \"%s\": %s", c->settings.procfs,
 			    strerror(-r));
 	}
 	/* The host is the daemon's namespace, which need not be ours. */
 	if (c->daemon && c->daemon->pid > 0) {
-		snprintf(path, sizeof(path), "%s/%d/ns/net",
-			 c->settings.procfs, (int)c->daemon->pid);
-		if (stat(path, &st) == 0)
+		if (rcfs_netns_link_path_pid(path, sizeof(path),
+					     c->settings.procfs,
+					     c->daemon->pid) == 0 &&
+		    stat(path, &st) == 0)
 			host = st.st_ino;
 	}
 	rcfs_map_set_host(c->map, host, host_source(c));
@@ -299,16 +252,17 @@ int ctl_nsref(struct ctl *c, int argc, char **argv, struct nsref *ret)
 	if (!strcmp(argv[0], "pid")) {
 		if (argc < 2)
 			return usage_error("\"pid\" needs a process id");
-		if (!is_number(argv[1]))
+		if (!rcfs_is_number(argv[1]))
 			return usage_error("Invalid pid \"%s\"", argv[1]);
 		snprintf(ret->label, sizeof(ret->label), "pid %s", argv[1]);
-		snprintf(path, sizeof(path), "%s/%s/ns/net",
-			 c->settings.procfs, argv[1]);
-		r = nsref_by_path(ret, path);
+		r = rcfs_netns_link_path(path, sizeof(path),
+					 c->settings.procfs, argv[1]);
+		if (r == 0)
+			r = nsref_by_path(ret, path);
 		if (r == -ENOENT)
-			return fail(1, "Cannot find process %s", argv[1]);
+			return rcfs_failx(1, "Cannot find process %s", argv[1]);
 		if (r < 0)
-			return fail(1, "Cannot open network namespace of process %s: %s",
+			return rcfs_failx(1, "Cannot open network namespace of process %s: %s",
 				    argv[1], strerror(-r));
 		return 0;
 	}
@@ -323,13 +277,13 @@ int ctl_nsref(struct ctl *c, int argc, char **argv, struct nsref *ret)
 		r = nsref_by_path(ret, path);
 		if (r == 0)
 			return 0;
-		if (r == -EINVAL && !is_number(argv[0]))
-			return fail(1, "\"%s\" is not a network namespace", path);
+		if (r == -EINVAL && !rcfs_is_number(argv[0]))
+			return rcfs_failx(1, "\"%s\" is not a network namespace", path);
 		if (r != -ENOENT && r != -EINVAL)
-			return fail(1, "Cannot open network namespace \"%s\": %s",
+			return rcfs_failx(1, "Cannot open network namespace \"%s\": %s",
 				    argv[0], strerror(-r));
 	}
-	if (is_number(argv[0])) {
+	if (rcfs_is_number(argv[0])) {
 		struct rcfs_nslist l;
 		const struct rcfs_ns *ns;
 		char *end;
@@ -339,7 +293,7 @@ int ctl_nsref(struct ctl *c, int argc, char **argv, struct nsref *ret)
 		r = errno ? -errno : rcfs_nsenum(c->settings.procfs,
 						 c->settings.netns_dir, &l);
 		if (r < 0)
-			return fail(1, "Cannot list network namespaces: %s",
+			return rcfs_failx(1, "Cannot list network namespaces: %s",
 				    strerror(-r));
 		ns = rcfs_nslist_find(&l, ret->ino);
 		if (ns && ns->path)
@@ -348,7 +302,7 @@ int ctl_nsref(struct ctl *c, int argc, char **argv, struct nsref *ret)
 		if (ns && ret->path)
 			return 0;
 	}
-	return fail(1, "Cannot find network namespace \"%s\"", argv[0]);
+	return rcfs_failx(1, "Cannot find network namespace \"%s\"", argv[0]);
 }
 
 int ctl_target(struct ctl *c, const struct nsref *ns, struct rcfs_target *ret)
@@ -359,7 +313,7 @@ int ctl_target(struct ctl *c, const struct nsref *ns, struct rcfs_target *ret)
 		return r;
 	r = rcfs_map_ino(c->map, ns->ino, ret);
 	if (r < 0)
-		return fail(1, "Cannot map network namespace \"%s\": %s",
+		return rcfs_failx(1, "Cannot map network namespace \"%s\": %s",
 			    ns->label, strerror(-r));
 	return 0;
 }
@@ -404,7 +358,7 @@ static int add_override(struct ctl *c, const char *key, const char *value)
 	if (r == -EINVAL)
 		return usage_error("Invalid %s \"%s\"", key, value);
 	if (r < 0)
-		return fail(1, "%s", strerror(-r));
+		return rcfs_failx(1, "%s", strerror(-r));
 	if (c->n_over == sizeof(c->over) / sizeof(*c->over))
 		return usage_error("Too many options");
 	c->over[c->n_over].key = key;
@@ -476,7 +430,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fputs("Try \"netnsctl help\".\n", stderr);
-			return EXIT_USAGE;
+			return RCFS_CTL_EXIT_USAGE;
 		}
 		if (r)
 			return r;
@@ -485,7 +439,7 @@ int main(int argc, char **argv)
 	argv += optind;
 	if (argc == 0) {
 		print_usage(stderr);
-		return EXIT_USAGE;
+		return RCFS_CTL_EXIT_USAGE;
 	}
 	cmd = cmd_find(argv[0], &r);
 	if (!cmd)

@@ -9,10 +9,19 @@
 #include "daemonstate.h"
 #include "map.h"
 #include "settings.h"
+#include "util.h"
 
-#define EXIT_USAGE	2
+#define PROG "netnsctl"
+#define RCFS_TRY_HELP "Try \"netnsctl help\"."
+#include "c.h"
 
-/* Everything a command needs, gathered once in main(). */
+/* A bad command line: the message, the pointer to help; returns the
+ * usage status for main() to exit with. */
+#define usage_error(...) rcfs_usage_fail(RCFS_CTL_EXIT_USAGE, __VA_ARGS__)
+
+/* Everything a command needs.  main() fills the command line's part;
+ * the rest is gathered lazily, on a command's first ctl_settings() or
+ * ctl_map(), so that commands needing neither read nothing. */
 struct ctl {
 	bool json, pretty;
 	const char *mount;		/* --mount PATH */
@@ -45,9 +54,6 @@ struct cmd {
 };
 
 /* netnsctl.c */
-void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int fail(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ctl_settings(struct ctl *c, bool need_backing);
 int ctl_map(struct ctl *c);
 int ctl_nsref(struct ctl *c, int argc, char **argv, struct nsref *ret);
@@ -55,7 +61,6 @@ void nsref_free(struct nsref *ns);
 int ctl_target(struct ctl *c, const struct nsref *ns,
 	       struct rcfs_target *ret);
 int read_path(const char *path, char **ret, size_t *ret_len);
-bool is_number(const char *s);
 
 /* output.c: gather into a table, then render it as text or JSON */
 struct col {

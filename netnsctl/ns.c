@@ -99,7 +99,7 @@ static int list_row(struct ctl *c, struct libscols_table *tb,
 		r = seen(c, ns->ino, ns->path, &t, &st, &rv, &text);
 		/* one unreadable file must not hide the other namespaces */
 		if (r < 0 && r != -ENOMEM) {
-			warnx("Cannot read the file of network namespace %ju: %s",
+			rcfs_warnx("Cannot read the file of network namespace %ju: %s",
 			      (uintmax_t)ns->ino, strerror(-r));
 			rcfs_resolv_free(&rv);
 			free(text);
@@ -138,20 +138,20 @@ int cmd_list(struct ctl *c, int argc, char **argv)
 	}
 	r = rcfs_nsenum(c->settings.procfs, c->settings.netns_dir, &l);
 	if (r < 0)
-		return fail(1, "Cannot list network namespaces: %s",
+		return rcfs_failx(1, "Cannot list network namespaces: %s",
 			    strerror(-r));
 	tb = table_new(c, "netns", list_cols,
 		       sizeof(list_cols) / sizeof(*list_cols));
 	if (!tb) {
 		rcfs_nslist_free(&l);
-		return fail(1, "%s", strerror(ENOMEM));
+		return rcfs_failx(1, "%s", strerror(ENOMEM));
 	}
 	for (size_t i = 0; i < l.n && r == 0; i++)
 		r = list_row(c, tb, &l.v[i], have_files);
 	rcfs_nslist_free(&l);
 	if (r < 0) {
 		scols_unref_table(tb);
-		return fail(1, "%s", strerror(-r));
+		return rcfs_failx(1, "%s", strerror(-r));
 	}
 	return table_print(tb);
 }
@@ -165,12 +165,12 @@ int print_value(struct ctl *c, const char *table, const char *column,
 	struct libscols_line *ln;
 
 	if (!tb)
-		return fail(1, "%s", strerror(ENOMEM));
+		return rcfs_failx(1, "%s", strerror(ENOMEM));
 	scols_table_enable_noheadings(tb, 1);
 	ln = scols_table_new_line(tb, NULL);
 	if (!ln || table_set(ln, 0, "%s", value) < 0) {
 		scols_unref_table(tb);
-		return fail(1, "%s", strerror(ENOMEM));
+		return rcfs_failx(1, "%s", strerror(ENOMEM));
 	}
 	return table_print(tb);
 }
@@ -197,7 +197,7 @@ int cmd_identify(struct ctl *c, int argc, char **argv)
 	int r;
 
 	(void)argc;
-	if (!is_number(argv[0]))
+	if (!rcfs_is_number(argv[0]))
 		return usage_error("Invalid pid \"%s\"", argv[0]);
 	r = ctl_settings(c, false);
 	if (r)
@@ -206,14 +206,14 @@ int cmd_identify(struct ctl *c, int argc, char **argv)
 		 argv[0]);
 	r = rcfs_netns_of_path(path, &ino);
 	if (r == -ENOENT)
-		return fail(1, "Cannot find process %s", argv[0]);
+		return rcfs_failx(1, "Cannot find process %s", argv[0]);
 	if (r < 0)
-		return fail(1, "Cannot open network namespace of process %s: %s",
+		return rcfs_failx(1, "Cannot open network namespace of process %s: %s",
 			    argv[0], strerror(-r));
 	/* the same name the daemon uses as the key */
 	r = ctl_ns_key(c, ino, key, sizeof(key));
 	if (r < 0)
-		return fail(1, "Cannot read \"%s\": %s", c->settings.netns_dir,
+		return rcfs_failx(1, "Cannot read \"%s\": %s", c->settings.netns_dir,
 			    strerror(-r));
 	return print_value(c, "identify", "NETNS", SCOLS_JSON_STRING, key);
 }
@@ -230,15 +230,15 @@ int cmd_resolve(struct ctl *c, int argc, char **argv)
 		return r;
 	if (strchr(argv[0], '/') || !strcmp(argv[0], ".") ||
 	    !strcmp(argv[0], ".."))
-		return fail(1, "Cannot find network namespace \"%s\"", argv[0]);
+		return rcfs_failx(1, "Cannot find network namespace \"%s\"", argv[0]);
 	snprintf(path, sizeof(path), "%s/%s", c->settings.netns_dir, argv[0]);
 	r = rcfs_netns_of_path(path, &i);
 	if (r == -ENOENT)
-		return fail(1, "Cannot find network namespace \"%s\"", argv[0]);
+		return rcfs_failx(1, "Cannot find network namespace \"%s\"", argv[0]);
 	if (r == -EINVAL)
-		return fail(1, "\"%s\" is not a network namespace", path);
+		return rcfs_failx(1, "\"%s\" is not a network namespace", path);
 	if (r < 0)
-		return fail(1, "Cannot open network namespace \"%s\": %s",
+		return rcfs_failx(1, "Cannot open network namespace \"%s\": %s",
 			    argv[0], strerror(-r));
 	snprintf(ino, sizeof(ino), "%ju", (uintmax_t)i);
 	return print_value(c, "resolve", "INODE", SCOLS_JSON_NUMBER, ino);
@@ -259,11 +259,11 @@ int cmd_pids(struct ctl *c, int argc, char **argv)
 	r = rcfs_ns_pids(c->settings.procfs, ns.ino, &pids, &n);
 	nsref_free(&ns);
 	if (r < 0)
-		return fail(1, "Cannot list processes: %s", strerror(-r));
+		return rcfs_failx(1, "Cannot list processes: %s", strerror(-r));
 	tb = table_new(c, "pids", &col, 1);
 	if (!tb) {
 		free(pids);
-		return fail(1, "%s", strerror(ENOMEM));
+		return rcfs_failx(1, "%s", strerror(ENOMEM));
 	}
 	/* ip netns pids prints bare numbers */
 	scols_table_enable_noheadings(tb, 1);
@@ -275,7 +275,7 @@ int cmd_pids(struct ctl *c, int argc, char **argv)
 	free(pids);
 	if (r < 0) {
 		scols_unref_table(tb);
-		return fail(1, "%s", strerror(-r));
+		return rcfs_failx(1, "%s", strerror(-r));
 	}
 	return table_print(tb);
 }
@@ -504,13 +504,13 @@ int cmd_show(struct ctl *c, int argc, char **argv)
 	if (r == 0)
 		r = show_record(c, &ns, tbs[0], tbs[2]);
 	if (r < 0) {
-		r = fail(1, "Cannot read the file of network namespace \"%s\": %s",
+		r = rcfs_failx(1, "Cannot read the file of network namespace \"%s\": %s",
 			 ns.label, strerror(-r));
 		goto out;
 	}
 	r = show_links(c, &ns, tbs[1]);
 	if (r < 0) {
-		r = fail(1, "Cannot list interfaces of network namespace \"%s\": %s",
+		r = rcfs_failx(1, "Cannot list interfaces of network namespace \"%s\": %s",
 			 ns.label, strerror(-r));
 		goto out;
 	}

@@ -259,9 +259,9 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 	(void)argv;
 	r = rcfs_daemons_find(NULL, NULL, &c->daemons);
 	if (r < 0)
-		return fail(1, "Cannot read the mount table: %s", strerror(-r));
+		return rcfs_failx(1, "Cannot read the mount table: %s", strerror(-r));
 	if (c->mount && rcfs_daemons_pick(&c->daemons, c->mount) < 0)
-		return fail(1, "No resolvconffs mount on \"%s\"", c->mount);
+		return rcfs_failx(1, "No resolvconffs mount on \"%s\"", c->mount);
 	if (c->daemons.n == 0 && !c->json) {
 		const char *m = detect_manager(NULL);
 
@@ -273,7 +273,7 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 	tb = table_new(c, "mounts", status_cols,
 		       sizeof(status_cols) / sizeof(*status_cols));
 	if (!tb)
-		return fail(1, "%s", strerror(ENOMEM));
+		return rcfs_failx(1, "%s", strerror(ENOMEM));
 	for (size_t i = 0; i < c->daemons.n && r == 0; i++) {
 		/* --mount narrows it to one */
 		if (c->mount &&
@@ -283,7 +283,7 @@ int cmd_status(struct ctl *c, int argc, char **argv)
 	}
 	if (r < 0) {
 		scols_unref_table(tb);
-		return fail(1, "%s", strerror(-r));
+		return rcfs_failx(1, "%s", strerror(-r));
 	}
 	return table_print_record(c, tb);
 }

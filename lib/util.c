@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <errno.h>
+#include <stdio.h>
+
+#include "util.h"
+
+bool rcfs_is_number(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+int rcfs_netns_link_path(char *buf, size_t len, const char *procfs,
+			 const char *pid)
+{
+	int n;
+
+	if (procfs)
+		n = snprintf(buf, len, "%s/%s/ns/net", procfs, pid);
+	else
+		n = snprintf(buf, len, "%s/ns/net", pid);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int rcfs_netns_link_path_pid(char *buf, size_t len, const char *procfs,
+			     pid_t pid)
+{
+	char digits[24];
+
+	snprintf(digits, sizeof(digits), "%d", (int)pid);
+	return rcfs_netns_link_path(buf, len, procfs, digits);
+}
