@@ -57,6 +57,10 @@ int rcfs_init_read(int fd, void *buf, size_t size, int timeout_ms);
 /* Room for a request's headers beside its data (libfuse's own). */
 #define RCFS_FUSE_HEADER_ROOM	4096
 
+/* A descriptor of its own on SE_FD's connection (FUSE_DEV_IOC_CLONE):
+ * requests read from it are answered on it.  Returns it or -errno. */
+int rcfs_fuse_clone_fd(int se_fd);
+
 struct rcfs_workers;
 int rcfs_workers_start(struct fuse_session *se, unsigned int n,
 		       bool clone_fd, size_t bufsize, int done_fd,

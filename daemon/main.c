@@ -39,12 +39,7 @@ static int check_map(struct rcfs_daemon *d)
 		d->map = NULL;
 		return -1;
 	}
-	r = rcfs_replace_cleanup(rcfs_map_backing_fd(d->map),
-				 d->settings.layout == RCFS_LAYOUT_DIR);
-	if (r > 0)
-		log_msg(LOG_NOTICE, "removed %d temporary file%s of writes cut "
-			"short in %s", r, r == 1 ? "" : "s",
-			d->settings.backing_dir);
+	rcfs_remove_cut_writes(d);
 	rcfs_map_close(d->map);
 	d->map = NULL;
 	return 0;

@@ -8,14 +8,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/fuse.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -158,23 +156,13 @@ static int load_state(struct rcfs_daemon *d, const struct serve_opts *o)
  * than wait forever. */
 static int open_reader(const struct serve_opts *o)
 {
-	uint32_t master = (uint32_t)o->fuse_fd;
 	int fd;
 
 	if (!o->clone_read) {
 		fd = fcntl(o->fuse_fd, F_DUPFD_CLOEXEC, 3);
 		return fd < 0 ? -errno : fd;
 	}
-	fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (ioctl(fd, FUSE_DEV_IOC_CLONE, &master) < 0) {
-		int e = errno;
-
-		close(fd);
-		return -e;
-	}
-	return fd;
+	return rcfs_fuse_clone_fd(o->fuse_fd);
 }
 
 static struct fuse_session *session_start(struct rcfs_daemon *d,
@@ -292,14 +280,8 @@ static int prepare(struct rcfs_daemon *d, const struct serve_opts *o)
 		d->tids = NULL;
 	/* temporary files of writes the dead server cut short (never in
 	 * an upgrade: the retiring server's writers still use theirs) */
-	if (o->start == START_CRASH) {
-		r = rcfs_replace_cleanup(rcfs_map_backing_fd(d->map),
-					 d->settings.layout == RCFS_LAYOUT_DIR);
-		if (r > 0)
-			log_msg(LOG_NOTICE, "removed %d temporary file%s of "
-				"writes cut short in %s", r, r == 1 ? "" : "s",
-				d->settings.backing_dir);
-	}
+	if (o->start == START_CRASH)
+		rcfs_remove_cut_writes(d);
 	/* before anyone is served; a takeover finds them claimed */
 	if (o->start == START_FIRST)
 		records_sweep(d);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #define PROG "resolvconffs"
+#include "backing.h"
 #include "c.h"
 #include "daemon.h"
 #include "mounts.h"
@@ -237,6 +238,17 @@ int rcfs_check_setup(struct rcfs_daemon *d, const char *backing,
 		return rcfs_fail_errno("cannot open", "/dev/fuse", errno);
 	*ret_fuse_fd = fd;
 	return 0;
+}
+
+void rcfs_remove_cut_writes(struct rcfs_daemon *d)
+{
+	int n = rcfs_replace_cleanup(rcfs_map_backing_fd(d->map),
+				     d->settings.layout == RCFS_LAYOUT_DIR);
+
+	if (n > 0)
+		log_msg(LOG_NOTICE, "removed %d temporary file%s of writes cut "
+			"short in %s", n, n == 1 ? "" : "s",
+			d->settings.backing_dir);
 }
 
 int rcfs_do_mount(struct rcfs_daemon *d, const struct rcfs_options *o,

@@ -24,6 +24,9 @@ void rcfs_parse_args(struct rcfs_options *o, int argc, char **argv);
  * and host and opens /dev/fuse.  Prints why not and returns -1. */
 int rcfs_check_setup(struct rcfs_daemon *d, const char *backing,
 		     const char *mountpoint, int *ret_fuse_fd);
+/* Remove the temporary files of writes a dead daemon cut short in D's
+ * backing directory (its map open), and say how many. */
+void rcfs_remove_cut_writes(struct rcfs_daemon *d);
 /* Mount on D's mount point with FUSE_FD.  Prints why not, returns -1. */
 int rcfs_do_mount(struct rcfs_daemon *d, const struct rcfs_options *o,
 		  int fuse_fd);

@@ -118,8 +118,7 @@ static void *work(void *data)
 	return NULL;
 }
 
-/* A descriptor of the connection of SE_FD's own. */
-static int clone_fd(int se_fd)
+int rcfs_fuse_clone_fd(int se_fd)
 {
 	uint32_t master = (uint32_t)se_fd;
 	int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
@@ -166,7 +165,7 @@ int rcfs_workers_start(struct fuse_session *se, unsigned int n,
 		w->all = all;
 		w->fd = fuse_session_fd(se);
 		if (clone) {
-			w->fd = clone_fd(w->fd);
+			w->fd = rcfs_fuse_clone_fd(w->fd);
 			if (w->fd < 0) {
 				r = w->fd;
 				break;
