@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Small answers that every binary asks for: whether a string is a
- * number, and where a process's network namespace link is.
+ * number, where a process's network namespace link is, a directory
+ * stream beneath a descriptor.
  */
 #ifndef RCFS_UTIL_H
 #define RCFS_UTIL_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -25,5 +27,9 @@ int rcfs_netns_link_path(char *buf, size_t len, const char *procfs,
 /* The same for a numeric PID. */
 int rcfs_netns_link_path_pid(char *buf, size_t len, const char *procfs,
 			     pid_t pid);
+
+/* A directory stream of NAME beneath DFD ("." for DFD itself), never
+ * through a symlink.  Returns 0, or -errno. */
+int rcfs_opendirat(int dfd, const char *name, DIR **ret);
 
 #endif

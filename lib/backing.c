@@ -21,6 +21,7 @@
 #include "backing.h"
 #include "identity.h"
 #include "paths.h"
+#include "util.h"
 
 static int sys_openat2(int dirfd, const char *path, struct open_how *how)
 {
@@ -269,17 +270,12 @@ static bool stale_tmp_name(const char *name)
 int rcfs_replace_cleanup(int base, bool subdirs)
 {
 	struct dirent *de;
-	int fd, removed = 0;
+	int removed = 0, r;
 	DIR *d;
 
-	fd = openat(base, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
+	r = rcfs_opendirat(base, ".", &d);
+	if (r < 0)
+		return r;
 	while ((de = readdir(d))) {
 		if (subdirs && de->d_type == DT_DIR && strcmp(de->d_name, ".") &&
 		    strcmp(de->d_name, "..")) {
@@ -287,9 +283,9 @@ int rcfs_replace_cleanup(int base, bool subdirs)
 					 O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 			if (sub >= 0) {
-				int r = rcfs_replace_cleanup(sub, false);
+				int n = rcfs_replace_cleanup(sub, false);
 
-				removed += r > 0 ? r : 0;
+				removed += n > 0 ? n : 0;
 				close(sub);
 			}
 		} else if (de->d_type == DT_REG && stale_tmp_name(de->d_name) &&

@@ -177,17 +177,12 @@ int rcfs_records_sweep(const struct rcfs_map *m, unsigned int *ret_claimed,
 {
 	struct sweep w = { .m = m };
 	struct dirent *de;
-	int fd, r = 0;
 	DIR *d;
+	int r;
 
-	fd = openat(m->backing_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
+	r = rcfs_opendirat(m->backing_fd, ".", &d);
+	if (r < 0)
+		return r;
 	while (r == 0 && (de = readdir(d)))
 		if (de->d_name[0] != '.')
 			r = sweep_one(&w, de->d_name);

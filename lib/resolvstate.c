@@ -27,6 +27,7 @@
 #include "netns.h"
 #include "paths.h"
 #include "resolvstate.h"
+#include "util.h"
 
 #ifndef SO_NETNS_COOKIE
 #define SO_NETNS_COOKIE	71	/* Linux 5.14 */
@@ -95,24 +96,18 @@ static int tree_remove(int dfd, const char *name, int depth)
 {
 	struct dirent *de;
 	DIR *d;
-	int fd, r = 0;
+	int r;
 
 	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
 		return 0;
 	if (errno != EISDIR || depth == 0)
 		return -errno;
-	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-		    O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
+	r = rcfs_opendirat(dfd, name, &d);
+	if (r < 0)
+		return r;
 	while ((de = readdir(d)) && r == 0)
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			r = tree_remove(fd, de->d_name, depth - 1);
+			r = tree_remove(dirfd(d), de->d_name, depth - 1);
 	closedir(d);
 	if (r == 0 && unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		r = -errno;

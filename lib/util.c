@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -33,4 +35,22 @@ int rcfs_netns_link_path_pid(char *buf, size_t len, const char *procfs,
 
 	snprintf(digits, sizeof(digits), "%d", (int)pid);
 	return rcfs_netns_link_path(buf, len, procfs, digits);
+}
+
+int rcfs_opendirat(int dfd, const char *name, DIR **ret)
+{
+	int fd;
+
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	*ret = fdopendir(fd);
+	if (!*ret) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	return 0;
 }
