@@ -16,9 +16,8 @@
 
 #define usage_error(...) rcfs_usage_exit(RCFS_EXIT_USAGE, __VA_ARGS__)
 
-/* The settings' -o forms below are rows of the table in lib/settings.c
- * (key, kind, help); the text stays as written here because its layout
- * is documented.  Keep the two in step. */
+/* The settings' lines are the rows of the table in lib/settings.c; the
+ * options that are not settings are written here. */
 static void usage(FILE *out)
 {
 	fputs(
@@ -29,24 +28,9 @@ static void usage(FILE *out)
 "namespace: BACKING_DIR/NAME.conf for namespaces named in /run/netns,\n"
 "BACKING_DIR/INODE.conf for the others.  The host sees its original file.\n"
 "\n"
-"Options:\n"
-"  -p, --extension EXT      extension of backing files (default \"conf\";\n"
-"                           \"\" for none)                   -o extension=EXT\n"
-"  -d, --default-file FILE  shown to namespaces with no file of their own\n"
-"                           (read live); without it they get ENOENT\n"
-"                                                          -o default=FILE\n"
-"  -P, --procfs DIR         where procfs is mounted (default /proc)\n"
-"                                                          -o procfs=DIR\n"
-"  -n, --netns-dir DIR      named namespaces (default /run/netns)\n"
-"                                                          -o netns_dir=DIR\n"
-"  -l, --layout LAYOUT      flat: BACKING_DIR/KEY.EXT (default);\n"
-"                           dir:  BACKING_DIR/KEY/BASENAME (as /etc/netns)\n"
-"                                                          -o layout=LAYOUT\n"
-"  -H, --host-file PATH     what the host namespace sees (default: the\n"
-"                           original file, or the symlink's target)\n"
-"                                                          -o host=PATH\n"
-"      --map-host           map the host namespace like any other\n"
-"                                                          -o map_host\n"
+"Options:\n", out);
+	rcfs_settings_usage(out);
+	fputs(
 "  -o, --fuse-opt OPTS      comma-separated options: the ones above, and\n"
 "                           ro, nosuid, nodev, noexec, noatime, max_read=N,\n"
 "                           fsname=NAME, debug, clone_fd (repeatable)\n"

@@ -41,6 +41,10 @@ void rcfs_settings_free(struct rcfs_settings *s);
 int rcfs_settings_set(struct rcfs_settings *s, const char *key,
 		      const char *value);
 
+/* The daemon's --help lines for the settings its -o can set, from the
+ * table: the option, what it does, its -o form. */
+void rcfs_settings_usage(FILE *out);
+
 /* Whether KEY is one rcfs_settings_set() knows. */
 bool rcfs_settings_known(const char *key);
 /* Whether KEY may be set by the daemon's -o: the ones rcfs_settings_set()

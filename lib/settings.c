@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,49 +104,62 @@ enum {
 };
 
 /*
- * Every key=value name the settings know: the daemon's -o parser, the
- * published state file (in this order) and the mount helper's filter
- * read these rows.  The daemon's --help (daemon/cli.c) and the man
- * pages describe the same rows: change them together.
+ * Every key=value name the settings know: the daemon's -o parser, its
+ * --help (rcfs_settings_usage), the published state file (in this
+ * order) and the mount helper's filter read these rows.  The man pages
+ * describe the same rows: change them together.
  */
 static const struct setting {
 	const char *key;
 	enum kind kind;
 	size_t offset;		/* of the field in struct rcfs_settings */
 	int where;
-	const char *help;
+	const char *option;	/* its command-line form, for --help */
+	const char *arg;	/* its value's name in -o KEY=ARG */
+	const char *help;	/* '\n' ends a line early */
 } settings[] = {
 #define FIELD(f) offsetof(struct rcfs_settings, f)
-	{ "backing", KIND_PATH, FIELD(backing_dir), IN_STATE,
+	{ "backing", KIND_PATH, FIELD(backing_dir), IN_STATE, NULL, NULL,
 	  "the backing directory (the command line's BACKING_DIR)" },
-	{ "mountpoint", KIND_PATH, FIELD(mountpoint), IN_STATE,
+	{ "mountpoint", KIND_PATH, FIELD(mountpoint), IN_STATE, NULL, NULL,
 	  "the mount point (the command line's MOUNTPOINT)" },
 	{ "extension", KIND_EXT, FIELD(extension), IN_STATE | IN_OPTION,
-	  "extension of backing files (-p)" },
+	  "-p, --extension EXT", "EXT",
+	  "extension of backing files (default \"conf\"; \"\" for none)" },
 	{ "default", KIND_PATH, FIELD(default_file), IN_STATE | IN_OPTION,
-	  "shown to namespaces with no file of their own (-d)" },
+	  "-d, --default-file FILE", "FILE",
+	  "shown to namespaces with no file of their own (read live); "
+	  "without it they get ENOENT" },
 	{ "procfs", KIND_PATH, FIELD(procfs), IN_STATE | IN_OPTION,
-	  "where procfs is mounted (-P)" },
+	  "-P, --procfs DIR", "DIR",
+	  "where procfs is mounted (default /proc)" },
 	{ "netns_dir", KIND_PATH, FIELD(netns_dir), IN_STATE | IN_OPTION,
-	  "named namespaces (-n)" },
-	{ "host", KIND_PATH, FIELD(host_file), IN_STATE | IN_OPTION,
-	  "what the host namespace sees (-H)" },
+	  "-n, --netns-dir DIR", "DIR",
+	  "named namespaces (default /run/netns)" },
 	{ "layout", KIND_LAYOUT, FIELD(layout), IN_STATE | IN_OPTION,
-	  "flat or dir (-l)" },
+	  "-l, --layout LAYOUT", "LAYOUT",
+	  "flat: BACKING_DIR/KEY.EXT (default);\n"
+	  "dir: BACKING_DIR/KEY/BASENAME (as /etc/netns)" },
+	{ "host", KIND_PATH, FIELD(host_file), IN_STATE | IN_OPTION,
+	  "-H, --host-file PATH", "PATH",
+	  "what the host namespace sees (default: the original file, or the "
+	  "symlink's target)" },
 	{ "map_host", KIND_BOOL, FIELD(map_host), IN_STATE | IN_OPTION,
-	  "map the host namespace like any other (--map-host)" },
+	  "    --map-host", NULL,
+	  "map the host namespace like any other" },
 #undef FIELD
 	/* mount(8)'s own: the mount helper drops them, -o skips them */
-	{ "defaults", KIND_MOUNT, 0, 0, "mount(8)" },
-	{ "auto", KIND_MOUNT, 0, 0, "mount -a mounts it" },
-	{ "noauto", KIND_MOUNT, 0, 0, "mount -a does not" },
-	{ "nofail", KIND_MOUNT, 0, 0, "no error when it fails at boot" },
-	{ "_netdev", KIND_MOUNT, 0, 0, "needs the network" },
-	{ "user", KIND_MOUNT, 0, 0, "mountable by a user" },
-	{ "users", KIND_MOUNT, 0, 0, "by any user" },
-	{ "nouser", KIND_MOUNT, 0, 0, "by root alone" },
-	{ "owner", KIND_MOUNT, 0, 0, "by the device's owner" },
-	{ "group", KIND_MOUNT, 0, 0, "by the device's group" },
+	{ "defaults", KIND_MOUNT, 0, 0, NULL, NULL, "mount(8)" },
+	{ "auto", KIND_MOUNT, 0, 0, NULL, NULL, "mount -a mounts it" },
+	{ "noauto", KIND_MOUNT, 0, 0, NULL, NULL, "mount -a does not" },
+	{ "nofail", KIND_MOUNT, 0, 0, NULL, NULL,
+	  "no error when it fails at boot" },
+	{ "_netdev", KIND_MOUNT, 0, 0, NULL, NULL, "needs the network" },
+	{ "user", KIND_MOUNT, 0, 0, NULL, NULL, "mountable by a user" },
+	{ "users", KIND_MOUNT, 0, 0, NULL, NULL, "by any user" },
+	{ "nouser", KIND_MOUNT, 0, 0, NULL, NULL, "by root alone" },
+	{ "owner", KIND_MOUNT, 0, 0, NULL, NULL, "by the device's owner" },
+	{ "group", KIND_MOUNT, 0, 0, NULL, NULL, "by the device's group" },
 };
 
 #define N_SETTINGS (sizeof(settings) / sizeof(*settings))
@@ -276,4 +290,62 @@ int rcfs_state_path(const char *dev, char *buf, size_t len)
 	if (n < 0 || (size_t)n >= len)
 		return -ENAMETOOLONG;
 	return 0;
+}
+
+/* --help's columns: the option, its text, its -o form. */
+#define USAGE_TEXT_COL	27
+#define USAGE_TEXT_END	72	/* leaves room for a short -o form */
+#define USAGE_WIDTH	79
+#define USAGE_OFORM_COL	58
+
+/* Print TEXT from column USAGE_TEXT_COL, wrapped; returns the length of
+ * its last line. */
+static size_t usage_text(FILE *out, const char *text)
+{
+	size_t col = 0;
+
+	while (*text) {
+		size_t word = strcspn(text, " \n");
+
+		if (col && col + 1 + word > USAGE_TEXT_END - USAGE_TEXT_COL) {
+			fprintf(out, "\n%*s", USAGE_TEXT_COL, "");
+			col = 0;
+		} else if (col) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(text, 1, word, out);
+		col += word;
+		text += word;
+		if (*text == '\n' && text[1]) {
+			fprintf(out, "\n%*s", USAGE_TEXT_COL, "");
+			col = 0;
+		}
+		if (*text)
+			text++;
+	}
+	return col;
+}
+
+void rcfs_settings_usage(FILE *out)
+{
+	for (size_t i = 0; i < N_SETTINGS; i++) {
+		const struct setting *k = &settings[i];
+		char oform[64];
+		size_t col;
+		int n;
+
+		if (!(k->where & IN_OPTION) || !k->option)
+			continue;
+		fprintf(out, "  %-*s", USAGE_TEXT_COL - 2, k->option);
+		col = USAGE_TEXT_COL + usage_text(out, k->help);
+		n = snprintf(oform, sizeof(oform), "-o %s%s%s", k->key,
+			     k->arg ? "=" : "", k->arg ? k->arg : "");
+		if (col + 1 > USAGE_OFORM_COL ||
+		    USAGE_OFORM_COL + (size_t)n > USAGE_WIDTH) {
+			fputc('\n', out);
+			col = 0;
+		}
+		fprintf(out, "%*s%s\n", (int)(USAGE_OFORM_COL - col), "", oform);
+	}
 }

@@ -185,3 +185,21 @@ assert_nothing_mounted() {
 	run "$RESOLVCONFFS" -h
 	assert_output "$long"
 }
+
+@test "every -o form --help shows is one the -o parser knows" {
+	local forms key
+	forms=$("$RESOLVCONFFS" --help | grep -o -- '-o [a-z_]*\(=[A-Z]*\)\?' |
+		sed 's/^-o //')
+	# the settings, and the daemon's own (detach, threads, ...)
+	[ "$(wc -l <<<"$forms")" -ge 10 ]
+	for key in $forms; do
+		# a value of the right name but wrong (or absent) content,
+		# and no mount point: whatever fails, it is not the key
+		run --separate-stderr "$RESOLVCONFFS" -o "$key" \
+			"$BACKING" "$RCFS_TMP/no-mount-point"
+		echo "-o $key: $stderr"
+		[ "$status" -ne 0 ]
+		[[ $stderr != *"unknown mount option"* ]]
+	done
+	assert_nothing_mounted
+}
