@@ -164,17 +164,6 @@ bool rcfs_caller_capable(struct rcfs_caller *c, int cap)
 	return c->caps_state > 0 && (c->caps & (UINT64_C(1) << cap));
 }
 
-uint64_t rcfs_caller_kept_gen(struct rcfs_caller *c)
-{
-	struct rcfs_daemon *d = c->d;
-
-	if (d->verbose)
-		return 0;
-	if (c->tapped ? c->pending : rcfs_watch_queued(d->watch))
-		return 0;
-	return rcfs_watch_gen(d->watch);
-}
-
 int rcfs_procfs_check(int procfd)
 {
 	char buf[128], *end;

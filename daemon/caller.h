@@ -59,16 +59,6 @@ bool rcfs_caller_in_group(struct rcfs_caller *c, gid_t gid);
 bool rcfs_caller_capable(struct rcfs_caller *c, int cap);
 
 /*
- * The watch generation under which what is found for C may be kept, and
- * what was kept may answer it; 0 when nothing may be (-v logs every
- * request's lookup).  A change made before the request whose event the
- * watch has not read yet must be seen: the tap, where it saw the
- * request, tells whether events were waiting as it was sent; otherwise
- * the watch's queue is asked now.
- */
-uint64_t rcfs_caller_kept_gen(struct rcfs_caller *c);
-
-/*
  * Whether PROCFD, a procfs, numbers processes as our pid namespace does
  * (FUSE gives callers' thread ids in it).  Returns 0, or -EXDEV when it
  * belongs to another pid namespace.  A directory that is not a procfs

@@ -23,9 +23,8 @@ struct rcfs_daemon {
 	struct rcfs_host_file host;
 	char *host_path;	/* RCFS_HOST_SYMLINK / RCFS_HOST_FILE */
 	int verbose;
-	volatile sig_atomic_t reload;	/* SIGHUP seen */
 	/* stat() answers per namespace, current while the watch's
-	 * generation has not moved (see stat_caller) */
+	 * generation has not moved (fresh.h) */
 	struct rcfs_watch *watch;
 	struct rcfs_attrcache *attrs;
 	struct rcfs_ofcache *files;	/* readers' descriptors, likewise */
@@ -37,7 +36,6 @@ struct rcfs_daemon {
 
 /* daemon/ops.c */
 extern const struct fuse_lowlevel_ops rcfs_ops;
-void rcfs_check_default(struct rcfs_daemon *d);
 /* daemon/view.c: the backing directory was found removed or replaced:
  * rcfs_map_reopen_backing(), logged.  Returns as it does. */
 int rcfs_reopen_backing(struct rcfs_daemon *d, bool by_path);

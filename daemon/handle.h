@@ -55,6 +55,14 @@ struct handle {
 	int write_error;	/* a write failed: never publish this copy */
 };
 
+/*
+ * setattr(2) by C: on H, an open file (ftruncate; NULL: by path), or on
+ * what C's namespace sees.  *RET: the attributes after.  Returns 0 or
+ * -errno (-EFBIG: a size beyond RCFS_MAX_FILE_SIZE).
+ */
+int rcfs_setattr(struct rcfs_caller *c, struct handle *h, struct stat *attr,
+		 int to_set, struct stat *ret);
+
 struct handle *handle_new(void);
 void handle_free(struct rcfs_daemon *d, struct handle *h);
 

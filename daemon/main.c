@@ -15,6 +15,7 @@
 #include "c.h"
 #include "caller.h"
 #include "daemon.h"
+#include "fresh.h"
 #include "keeper.h"
 #include "serve.h"
 #include "start.h"

@@ -22,6 +22,7 @@ struct rcfs_ofile {
 	uint64_t cookie;	/* the namespace cookie it holds for alone,
 				 * 0 for any (identity.h) */
 	struct stat st;		/* what the access checks see */
+	int kind;		/* enum rcfs_sees: own file or default */
 	atomic_uint refs;
 };
 

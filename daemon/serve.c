@@ -26,6 +26,7 @@
 #include "mounts.h"
 #include "quota.h"
 #include "daemonstate.h"
+#include "fresh.h"
 #include "fuseio.h"
 #include "keeper.h"
 #include "nstap.h"
@@ -361,7 +362,7 @@ static void wait_for_end(struct rcfs_daemon *d, int sig_fd, int done_fd)
 		if (read(sig_fd, &si, sizeof(si)) != sizeof(si))
 			continue;
 		if (si.ssi_signo == SIGHUP)
-			d->reload = 1;
+			rcfs_fresh_reload(d);
 		else
 			return;
 	}

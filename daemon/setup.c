@@ -136,12 +136,13 @@ static int make_absolute(char **path)
 }
 
 /* Everything that can be checked before mounting. */
-int rcfs_check_setup(struct rcfs_daemon *d, const char *backing,
-		     const char *mountpoint, int *ret_fuse_fd)
+/* The backing directory and the mount point, made absolute (the
+ * daemon's working directory is not the caller's for long). */
+static int check_paths(struct rcfs_settings *s, const char *backing,
+		       const char *mountpoint)
 {
-	struct rcfs_settings *s = &d->settings;
 	struct stat st;
-	int fd, r;
+	int r;
 
 	r = make_absolute(&s->default_file);
 	if (!r)
@@ -184,55 +185,87 @@ int rcfs_check_setup(struct rcfs_daemon *d, const char *backing,
 			return rcfs_fail_errno("cannot access mount point", RCFS_MOUNTPOINT,
 				    s->mountpoint ? errno : ENOMEM);
 	}
+	return 0;
+}
 
-	if (s->default_file) {
-		fd = open(s->default_file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-		if (fd < 0)
-			return rcfs_fail_errno("cannot read default file", s->default_file,
-				    errno);
-		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-			close(fd);
-			rcfs_warnx("default file \"%s\" is not a regular file",
-			       s->default_file);
-			return -1;
-		}
+/* The default file, when one is given, must be a readable regular file. */
+static int check_default_file(const struct rcfs_settings *s)
+{
+	struct stat st;
+	int fd;
+
+	if (!s->default_file)
+		return 0;
+	fd = open(s->default_file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return rcfs_fail_errno("cannot read default file", s->default_file,
+			    errno);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
+		rcfs_warnx("default file \"%s\" is not a regular file",
+		       s->default_file);
+		return -1;
 	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * What the host sees: its namespace mapped like any other, a file it was
+ * given, the live target of a symlink mount point, or the original file
+ * under the mount (opened now: afterwards the path shows us).
+ */
+static int host_discover(struct rcfs_daemon *d)
+{
+	struct rcfs_settings *s = &d->settings;
+	struct stat st;
+	int fd;
 
 	d->host_fd = -1;
 	if (s->map_host) {
 		d->host_kind = RCFS_HOST_MAPPED;
-	} else if (s->host_file) {
+		return 0;
+	}
+	if (s->host_file) {
 		d->host_kind = RCFS_HOST_FILE;
-		d->host_path = strdup(s->host_file);
 		fd = open(s->host_file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0)
 			return rcfs_fail_errno("cannot read host file", s->host_file, errno);
 		close(fd);
-	} else if (S_ISLNK(st.st_mode) ||
-		   (lstat(s->mountpoint, &st) == 0 && S_ISLNK(st.st_mode))) {
+		d->host_path = strdup(s->host_file);
+		if (!d->host_path) {
+			rcfs_warnx("out of memory");
+			return -1;
+		}
+		return 0;
+	}
+	if (lstat(s->mountpoint, &st) == 0 && S_ISLNK(st.st_mode)) {
 		d->host_kind = RCFS_HOST_SYMLINK;
 		d->host_path = link_target(s->mountpoint);
 		if (!d->host_path)
 			return rcfs_fail_errno("cannot read symlink", s->mountpoint, errno);
-	} else {
-		d->host_kind = RCFS_HOST_ORIGINAL;
-		/* Opened before mounting: afterwards the path shows us. */
-		d->host_fd = open(s->mountpoint,
-				  O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-		if (d->host_fd < 0 && (errno == EACCES || errno == EROFS))
-			d->host_fd = open(s->mountpoint, O_RDONLY | O_NOFOLLOW |
-					  O_CLOEXEC | O_NONBLOCK);
-		if (d->host_fd < 0)
-			return rcfs_fail_errno("cannot open mount point", s->mountpoint,
-				    errno);
+		return 0;
 	}
-	if (d->host_kind != RCFS_HOST_ORIGINAL && d->host_kind != RCFS_HOST_MAPPED &&
-	    !d->host_path) {
-		rcfs_warnx("out of memory");
-		return -1;
-	}
+	d->host_kind = RCFS_HOST_ORIGINAL;
+	d->host_fd = open(s->mountpoint,
+			  O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (d->host_fd < 0 && (errno == EACCES || errno == EROFS))
+		d->host_fd = open(s->mountpoint, O_RDONLY | O_NOFOLLOW |
+				  O_CLOEXEC | O_NONBLOCK);
+	if (d->host_fd < 0)
+		return rcfs_fail_errno("cannot open mount point", s->mountpoint,
+				       errno);
+	return 0;
+}
 
+int rcfs_check_setup(struct rcfs_daemon *d, const char *backing,
+		     const char *mountpoint, int *ret_fuse_fd)
+{
+	int fd;
+
+	if (check_paths(&d->settings, backing, mountpoint) < 0 ||
+	    check_default_file(&d->settings) < 0 || host_discover(d) < 0)
+		return -1;
 	fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return rcfs_fail_errno("cannot open", "/dev/fuse", errno);

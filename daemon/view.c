@@ -4,9 +4,12 @@
  * only the daemon holds, the host's file under the mount; see view.h.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "attrcache.h"
+#include "fresh.h"
 #include "view.h"
 
 /* Log R, rcfs_map_reopen_backing()'s answer, when it reopened. */
@@ -95,9 +98,90 @@ int rcfs_view_open(struct rcfs_caller *c, const struct rcfs_target *t,
 
 void rcfs_view_close(struct rcfs_view *v)
 {
-	if (v->fd >= 0)
+	if (v->of)
+		rcfs_ofile_unref(v->of);
+	else if (v->fd >= 0)
 		close(v->fd);
 	rcfs_snap_unref(v->snap);
 	v->fd = -1;
 	v->snap = NULL;
+	v->of = NULL;
+}
+
+int rcfs_view_map(struct rcfs_caller *c, struct rcfs_target *t)
+{
+	struct rcfs_daemon *d = c->d;
+	int r;
+
+	r = rcfs_map_ino(d->map, c->ino, t);
+	if (r < 0)
+		log_msg(LOG_ERR, "cannot map network namespace %ju of "
+			"thread %d: %s", (uintmax_t)c->ino, (int)c->tid,
+			strerror(-r));
+	else if (d->verbose)
+		log_msg(LOG_DEBUG, "thread %d: netns %ju -> %s%s",
+			(int)c->tid, (uintmax_t)c->ino,
+			t->kind == RCFS_TARGET_HOST ? "host" : "key ",
+			t->kind == RCFS_TARGET_HOST ? "" : t->key);
+	return r;
+}
+
+int rcfs_view_stat_kept(struct rcfs_caller *c, struct stat *st)
+{
+	struct rcfs_daemon *d = c->d;
+	struct rcfs_target t;
+	struct rcfs_fresh f;
+	uint64_t need;
+	int r;
+
+	rcfs_fresh_look(c, &f);
+	if (f.gen && rcfs_attrcache_get(d->attrs, c->ino, f.gen, &r, st, &need) &&
+	    rcfs_fresh_holds(&f, c, need))
+		return r;
+	r = rcfs_view_map(c, &t);
+	if (r < 0)
+		return r;
+	r = rcfs_view_stat(c, &t, st, &need);
+	if ((r == 0 || r == -ENOENT) && rcfs_fresh_keepable(&f, d, t.named))
+		rcfs_attrcache_put(d->attrs, c->ino, f.gen, r, st, need);
+	return r;
+}
+
+int rcfs_view_open_kept(struct rcfs_caller *c, struct rcfs_target *t,
+			struct rcfs_view *v)
+{
+	struct rcfs_daemon *d = c->d;
+	struct rcfs_ofile *of;
+	struct rcfs_fresh f;
+	int r;
+
+	rcfs_fresh_look(c, &f);
+	of = f.gen ? rcfs_ofcache_get(d->files, c->ino, f.gen) : NULL;
+	if (of && rcfs_fresh_holds(&f, c, of->cookie)) {
+		memset(v, 0, sizeof(*v));
+		v->kind = of->kind;
+		v->fd = -1;
+		v->of = of;
+		v->st = of->st;
+		v->cookie = of->cookie;
+		return 0;
+	}
+	rcfs_ofile_unref(of);
+	r = rcfs_view_map(c, t);
+	if (r == 0)
+		r = rcfs_view_open(c, t, f.gen, v);
+	if (r < 0 || v->snap || !rcfs_fresh_keepable(&f, d, t->named))
+		return r;
+	of = rcfs_ofile_new(v->fd, &v->st, c->ino, f.gen, v->cookie);
+	if (!of)
+		return 0;
+	of->kind = v->kind;
+	v->of = of;
+	v->fd = -1;
+	rcfs_ofcache_put(d->files, of);
+	/* a change came meanwhile: the flush may have run before the put,
+	 * and nothing would close this file until the next one */
+	if (!rcfs_fresh_current(&f, d))
+		rcfs_ofcache_flush(d->files);
+	return 0;
 }

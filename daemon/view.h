@@ -8,6 +8,7 @@
 #include "caller.h"
 #include "host.h"
 #include "map.h"
+#include "ofcache.h"
 
 /*
  * What a caller sees (rcfs_map_see(), the one rule netnsctl uses too),
@@ -18,11 +19,33 @@ struct rcfs_view {
 	enum rcfs_sees kind;
 	int fd;			/* -1 when SNAP holds the content */
 	struct rcfs_snap *snap;	/* the host's original file */
+	struct rcfs_ofile *of;	/* shared with the namespace's readers */
 	struct stat st;
 	/* the namespace cookie this answer holds for alone; 0: for every
 	 * namespace with the target's inode */
 	uint64_t cookie;
 };
+
+/* What C's namespace maps to (logged with -v).  Returns 0 or -errno. */
+int rcfs_view_map(struct rcfs_caller *c, struct rcfs_target *ret);
+
+/*
+ * stat(2) of what C sees: the hot path, since glibc calls it before
+ * every name lookup.  An answer is kept for its namespace while it is
+ * fresh (fresh.h): until then it costs the one look at the caller's
+ * namespace.  Returns as rcfs_view_stat().
+ */
+int rcfs_view_stat_kept(struct rcfs_caller *c, struct stat *ret);
+
+/*
+ * Open what C sees for reading, filling *T with where C maps to.  A
+ * namespace's file is shared with every reader of the namespace that
+ * opens it while it is fresh (RET->of): such an open, and its close, cost
+ * no system call besides the one that finds the caller's namespace.
+ * Returns 0 or -errno.
+ */
+int rcfs_view_open_kept(struct rcfs_caller *c, struct rcfs_target *t,
+			struct rcfs_view *ret);
 
 /*
  * stat(2) of what C sees as T.  *RET_COOKIE as rcfs_view's.  Returns 0

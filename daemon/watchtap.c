@@ -12,26 +12,13 @@
 #include "attrcache.h"
 #include "backing.h"
 #include "daemon.h"
+#include "fresh.h"
 #include "nstap.h"
 #include "ofcache.h"
 #include "paths.h"
 #include "serve.h"
 #include "tids.h"
 #include "watch.h"
-
-static void on_watch_change(void *data)
-{
-	struct rcfs_daemon *d = data;
-
-	rcfs_names_invalidate(rcfs_map_names(d->map));
-	/* before the generation moves on: what is kept from now on was
-	 * found in the directory now at the path */
-	rcfs_reopen_backing(d, true);
-	/* no longer current: let them close with their last reader */
-	rcfs_ofcache_flush(d->files);
-	/* at the latest every RCFS_WATCH_REFRESH_MS */
-	rcfs_tids_sweep(d->tids);
-}
 
 static int watch_add_all(struct rcfs_daemon *d)
 {
@@ -79,7 +66,7 @@ int rcfs_watch_start_all(struct rcfs_daemon *d)
 	if (r == 0)
 		r = watch_add_all(d);
 	if (r == 0)
-		r = rcfs_watch_start(d->watch, on_watch_change, d);
+		r = rcfs_watch_start(d->watch, rcfs_fresh_changed, d);
 	if (r == 0) {
 		rcfs_names_set_watch(rcfs_map_names(d->map), d->watch);
 		return 0;

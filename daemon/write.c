@@ -27,6 +27,7 @@
 
 #include "access.h"
 #include "handle.h"
+#include "fresh.h"
 #include "view.h"
 #include "watch.h"
 
@@ -177,7 +178,7 @@ int writer_commit(struct rcfs_daemon *d, struct handle *h)
 	h->dirty = false;
 	h->committed = true;
 	/* the writer's next stat() must see it, event read or not */
-	rcfs_watch_touch(d->watch);
+	rcfs_fresh_touch(d);
 	return r;
 }
 
