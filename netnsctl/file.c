@@ -22,21 +22,8 @@
 #include "nsenum.h"
 #include "resolvcheck.h"
 
-const char *file_state_name(enum file_state s)
-{
-	static const char *const names[] = {
-		[FILE_OWN] = "own",
-		[FILE_DEFAULT] = "default",
-		[FILE_NONE] = "none",
-		[FILE_HOST] = "host",
-		[FILE_STALE] = "stale",
-	};
-
-	return names[s];
-}
-
 /* T's own file, for messages ("" when too long to say). */
-static const char *own_path(const struct ctl *c, const struct rcfs_target *t)
+const char *file_own_path(const struct ctl *c, const struct rcfs_target *t)
 {
 	static char path[PATH_MAX];
 
@@ -45,61 +32,10 @@ static const char *own_path(const struct ctl *c, const struct rcfs_target *t)
 	return path;
 }
 
-/* The cookie of the namespace that DATA, a path, opens: asked only
- * when an inode key's file has a record to compare. */
-static int path_cookie(void *data, uint64_t *ret)
-{
-	if (!data)
-		return -ENOENT;
-	return rcfs_netns_cookie_of_path(data, ret);
-}
-
-int ctl_see(struct ctl *c, const struct rcfs_target *t, const char *nspath,
-	    int flags, struct rcfs_sight *ret)
-{
-	const struct rcfs_asker who = { path_cookie, (void *)nspath };
-
-	/* never RCFS_SEE_CLAIM: looking changes nothing */
-	return rcfs_map_see(c->map, t, flags, &who, ret);
-}
-
-enum file_state sight_state(const struct rcfs_sight *s)
-{
-	static const enum file_state states[] = {
-		[RCFS_SEES_OWN] = FILE_OWN,
-		[RCFS_SEES_DEFAULT] = FILE_DEFAULT,
-		[RCFS_SEES_HOST] = FILE_HOST,
-		[RCFS_SEES_NONE] = FILE_NONE,
-	};
-
-	return s->stale ? FILE_STALE : states[s->kind];
-}
-
-int target_content(struct ctl *c, const struct rcfs_target *t,
-		   const char *nspath, struct rcfs_sight *ret,
-		   char **ret_text, size_t *ret_len)
-{
-	int r;
-
-	r = ctl_see(c, t, nspath, RCFS_SEE_OPEN, ret);
-	if (r == 0 && ret->fd >= 0)
-		r = rcfs_read_fd(ret->fd, ret_text, ret_len);
-	rcfs_sight_close(ret);
-	/* nothing, or a default or host source that is missing: the
-	 * daemon answers ENOENT, the namespace sees no file */
-	if ((r == 0 && ret->kind == RCFS_SEES_NONE) ||
-	    (r == -ENOENT && ret->kind != RCFS_SEES_OWN)) {
-		*ret_text = strdup("");
-		*ret_len = 0;
-		r = *ret_text ? 0 : -ENOMEM;
-	}
-	return r;
-}
-
 /* NS's target, refusing the host's own file: it belongs to the host's
  * DNS manager, not to resolvconffs. */
-static int file_target(struct ctl *c, int argc, char **argv,
-		       struct nsref *ns, struct rcfs_target *t)
+int file_target(struct ctl *c, int argc, char **argv, struct nsref *ns,
+		struct rcfs_target *t)
 {
 	int r = ctl_nsref(c, argc, argv, ns);
 
@@ -162,15 +98,8 @@ int cmd_path(struct ctl *c, int argc, char **argv)
 
 /* ---- reading, checking, saving --------------------------------------- */
 
-struct current {
-	bool exists;
-	struct stat st;
-	char *text;		/* the own file, or the default, or "" */
-	size_t len;
-};
-
-static int current_load(struct ctl *c, const struct rcfs_target *t,
-			const char *nspath, struct current *cur)
+int file_load(struct ctl *c, const struct rcfs_target *t, const char *nspath,
+	      struct current *cur)
 {
 	struct rcfs_sight s;
 	int r;
@@ -185,13 +114,13 @@ static int current_load(struct ctl *c, const struct rcfs_target *t,
 	return r;
 }
 
-static void current_free(struct current *cur)
+void file_free(struct current *cur)
 {
 	free(cur->text);
 	cur->text = NULL;
 }
 
-static void print_problems(const char *name, const struct rcfs_problems *p)
+void file_print_problems(const char *name, const struct rcfs_problems *p)
 {
 	for (size_t i = 0; i < p->n; i++)
 		rcfs_warnx("%s:%u: %s", name, p->v[i].line, p->v[i].msg);
@@ -199,26 +128,26 @@ static void print_problems(const char *name, const struct rcfs_problems *p)
 
 /* Whether the file changed since CUR was loaded: a concurrent writer's
  * content must not be lost without a word. */
-static bool changed_meanwhile(struct ctl *c, const struct rcfs_target *t,
-			      const char *nspath, const struct current *cur)
+bool file_changed(struct ctl *c, const struct rcfs_target *t,
+		  const char *nspath, const struct current *cur)
 {
 	struct current now;
 	bool changed;
 
-	if (current_load(c, t, nspath, &now) < 0)
+	if (file_load(c, t, nspath, &now) < 0)
 		return true;
 	changed = now.exists != cur->exists ||
 		  (cur->exists && (now.len != cur->len ||
 				   memcmp(now.text, cur->text, now.len)));
-	current_free(&now);
+	file_free(&now);
 	return changed;
 }
 
 /* Save TEXT as NS's file (an inode key's records NS's identity, so that
  * a later namespace given the same inode never sees it). */
-static int save(struct ctl *c, const struct rcfs_target *t,
-		const struct nsref *ns, const struct current *cur,
-		const char *text, size_t len)
+int file_save(struct ctl *c, const struct rcfs_target *t,
+	      const struct nsref *ns, const struct current *cur,
+	      const char *text, size_t len)
 {
 	uint64_t record = 0;
 	int r;
@@ -233,9 +162,25 @@ static int save(struct ctl *c, const struct rcfs_target *t,
 			      cur->exists ? &cur->st : NULL,
 			      c->settings.layout == RCFS_LAYOUT_DIR, record);
 	if (r < 0)
-		return rcfs_failx(1, "Cannot write \"%s\": %s", own_path(c, t),
+		return rcfs_failx(1, "Cannot write \"%s\": %s", file_own_path(c, t),
 			    strerror(-r));
 	return 0;
+}
+
+/* visudo's question.  Returns 'e', 'x' or 'Q'. */
+int file_ask(void)
+{
+	char line[64];
+
+	for (;;) {
+		fputs("What now? (e)dit again, e(x)it without saving, save anyway (Q): ",
+		      stderr);
+		fflush(stderr);
+		if (!fgets(line, sizeof(line), stdin))
+			return 'x';
+		if (line[0] == 'e' || line[0] == 'x' || line[0] == 'Q')
+			return line[0];
+	}
 }
 
 /* ---- set ----------------------------------------------------------------- */
@@ -350,7 +295,7 @@ int cmd_set(struct ctl *c, int argc, char **argv)
 	r = file_target(c, nsargs, argv, &ns, &t);
 	if (r)
 		return r;
-	r = current_load(c, &t, ns.path, &cur);
+	r = file_load(c, &t, ns.path, &cur);
 	if (r < 0) {
 		r = rcfs_failx(1, "Cannot read the file of network namespace \"%s\": %s",
 			 ns.label, strerror(-r));
@@ -365,230 +310,19 @@ int cmd_set(struct ctl *c, int argc, char **argv)
 	if (r < 0) {
 		r = rcfs_failx(1, "%s", strerror(-r));
 	} else if (r > 0) {
-		print_problems(ns.label, &probs);
+		file_print_problems(ns.label, &probs);
 		r = rcfs_failx(1, "Not saved: the file of network namespace \"%s\" is unchanged",
 			 ns.label);
 	} else if (cur.exists && strlen(text) == cur.len &&
 		   !memcmp(text, cur.text, cur.len)) {
 		r = 0;	/* nothing to do: no new inode, no new mtime */
 	} else {
-		r = save(c, &t, &ns, &cur, text, strlen(text));
+		r = file_save(c, &t, &ns, &cur, text, strlen(text));
 	}
 	rcfs_problems_free(&probs);
 	free(text);
 out:
-	current_free(&cur);
-	nsref_free(&ns);
-	return r;
-}
-
-/* ---- edit ------------------------------------------------------------- */
-
-static int wait_child(pid_t pid)
-{
-	int status;
-
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-/* $VISUAL, $EDITOR (through the shell: they may carry arguments), then
- * editor, then vi.  Returns the editor's exit status, 127 when none was
- * found, or -1. */
-static int run_editor(const char *file, const char **ret_name)
-{
-	static const char *const fallback[] = { "editor", "vi" };
-	const char *env = getenv("VISUAL");
-	char cmd[PATH_MAX + 16];
-	pid_t pid;
-	int st = 127;
-
-	if (!env || !*env)
-		env = getenv("EDITOR");
-	if (env && *env) {
-		*ret_name = env;
-		snprintf(cmd, sizeof(cmd), "%s \"$1\"", env);
-		pid = fork();
-		if (pid < 0)
-			return -1;
-		if (pid == 0) {
-			execl("/bin/sh", "sh", "-c", cmd, "sh", file, NULL);
-			_exit(127);
-		}
-		return wait_child(pid);
-	}
-	for (size_t i = 0; i < sizeof(fallback) / sizeof(*fallback); i++) {
-		*ret_name = fallback[i];
-		pid = fork();
-		if (pid < 0)
-			return -1;
-		if (pid == 0) {
-			execlp(fallback[i], fallback[i], file, NULL);
-			_exit(127);
-		}
-		st = wait_child(pid);
-		if (st != 127)
-			break;
-	}
-	return st;
-}
-
-static int write_file(const char *path, const char *text, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ssize_t w = -1;
-
-	if (fd < 0)
-		return -errno;
-	if (len == 0 || (w = write(fd, text, len)) == (ssize_t)len)
-		w = 0;
-	else if (w >= 0)
-		errno = EIO;
-	if (close(fd) < 0 && w == 0)
-		return -errno;
-	return w == 0 ? 0 : -errno;
-}
-
-/* visudo's question.  Returns 'e', 'x' or 'Q'. */
-static int ask(void)
-{
-	char line[64];
-
-	for (;;) {
-		fputs("What now? (e)dit again, e(x)it without saving, save anyway (Q): ",
-		      stderr);
-		fflush(stderr);
-		if (!fgets(line, sizeof(line), stdin))
-			return 'x';
-		if (line[0] == 'e' || line[0] == 'x' || line[0] == 'Q')
-			return line[0];
-	}
-}
-
-struct tmp {
-	char dir[PATH_MAX];
-	char file[PATH_MAX + NAME_MAX + 2];
-};
-
-static int tmp_create(struct tmp *tmp, const struct ctl *c)
-{
-	const char *base = c->settings.mountpoint ?
-			   strrchr(c->settings.mountpoint, '/') : NULL;
-	const char *tmpdir = getenv("TMPDIR");
-
-	/* a directory of our own, so the copy keeps the file's real name
-	 * and editors recognise resolv.conf */
-	if (snprintf(tmp->dir, sizeof(tmp->dir), "%s/netnsctl.XXXXXX",
-		     tmpdir && *tmpdir ? tmpdir : "/tmp") >= (int)sizeof(tmp->dir))
-		return -ENAMETOOLONG;
-	if (!mkdtemp(tmp->dir))
-		return -errno;
-	snprintf(tmp->file, sizeof(tmp->file), "%s/%s", tmp->dir,
-		 base ? base + 1 : "resolv.conf");
-	return 0;
-}
-
-static void tmp_remove(const struct tmp *tmp)
-{
-	unlink(tmp->file);
-	rmdir(tmp->dir);
-}
-
-/* One round: edit, read back, check.  Returns 0 to save, 1 to stop,
- * 2 to edit again, or an exit status (> 2 never). */
-static int edit_round(const struct nsref *ns,
-		      const struct tmp *tmp, const struct current *cur,
-		      char **ret_text, size_t *ret_len)
-{
-	struct rcfs_problems probs;
-	const char *editor = NULL;
-	int st, r;
-
-	st = run_editor(tmp->file, &editor);
-	if (st == 127 && editor && !strcmp(editor, "vi"))
-		return rcfs_failx(1, "No editor found: set $VISUAL or $EDITOR");
-	if (st != 0)
-		return rcfs_failx(1, "Editor \"%s\" failed (exit status %d): nothing saved",
-			    editor, st);
-	r = read_path(tmp->file, ret_text, ret_len);
-	if (r < 0)
-		return rcfs_failx(1, "Cannot read \"%s\": %s", tmp->file,
-			    strerror(-r));
-	if (*ret_len == cur->len && !memcmp(*ret_text, cur->text, cur->len))
-		return -1;	/* unchanged */
-	r = rcfs_resolv_check(*ret_text, &probs);
-	if (r < 0)
-		return rcfs_failx(1, "%s", strerror(-r));
-	if (r == 0)
-		return 0;
-	print_problems(ns->label, &probs);
-	rcfs_problems_free(&probs);
-	/* no one to ask: refuse, as a script must not save a broken file */
-	if (!isatty(STDIN_FILENO))
-		return rcfs_failx(1, "Not saved: the file of network namespace \"%s\" is unchanged",
-			    ns->label);
-	switch (ask()) {
-	case 'Q':
-		return 0;
-	case 'e':
-		free(*ret_text);
-		*ret_text = NULL;
-		return 2;
-	default:
-		return rcfs_failx(1, "Not saved: the file of network namespace \"%s\" is unchanged",
-			    ns->label);
-	}
-}
-
-int cmd_edit(struct ctl *c, int argc, char **argv)
-{
-	struct rcfs_target t;
-	struct current cur;
-	struct nsref ns;
-	struct tmp tmp;
-	char *text = NULL;
-	size_t len = 0;
-	int r;
-
-	r = file_target(c, argc, argv, &ns, &t);
-	if (r)
-		return r;
-	r = current_load(c, &t, ns.path, &cur);
-	if (r < 0) {
-		r = rcfs_failx(1, "Cannot read the file of network namespace \"%s\": %s",
-			 ns.label, strerror(-r));
-		goto out;
-	}
-	r = tmp_create(&tmp, c);
-	if (r < 0) {
-		r = rcfs_failx(1, "Cannot create a temporary file: %s", strerror(-r));
-		goto out;
-	}
-	r = write_file(tmp.file, cur.text, cur.len);
-	if (r < 0) {
-		r = rcfs_failx(1, "Cannot write \"%s\": %s", tmp.file, strerror(-r));
-		tmp_remove(&tmp);
-		goto out;
-	}
-	do
-		r = edit_round(&ns, &tmp, &cur, &text, &len);
-	while (r == 2);
-	if (r == -1) {
-		r = 0;		/* unchanged: nothing written */
-	} else if (r == 0) {
-		if (changed_meanwhile(c, &t, ns.path, &cur)) {
-			r = rcfs_failx(1, "\"%s\" changed while you edited it: not saved, your version is in %s",
-				 own_path(c, &t), tmp.file);
-			goto out;	/* keep the user's work */
-		}
-		r = save(c, &t, &ns, &cur, text, len);
-	}
-	tmp_remove(&tmp);
-out:
-	free(text);
-	current_free(&cur);
+	file_free(&cur);
 	nsref_free(&ns);
 	return r;
 }
@@ -609,7 +343,7 @@ int cmd_rm(struct ctl *c, int argc, char **argv)
 		r = rcfs_failx(1, "Network namespace \"%s\" has no file of its own",
 			 ns.label);
 	else if (r < 0)
-		r = rcfs_failx(1, "Cannot remove \"%s\": %s", own_path(c, &t),
+		r = rcfs_failx(1, "Cannot remove \"%s\": %s", file_own_path(c, &t),
 			 strerror(-r));
 	else if (c->settings.layout == RCFS_LAYOUT_DIR)
 		/* ip-netns leaves /etc/netns/NAME; we remove it only empty */
@@ -705,13 +439,13 @@ int cmd_prune(struct ctl *c, int argc, char **argv)
 			if (e < 0 && e != -ENOENT) {
 				failed = true;
 				rcfs_warnx("Cannot remove \"%s\": %s",
-				      own_path(c, &t), strerror(-e));
+				      file_own_path(c, &t), strerror(-e));
 			}
 		}
 		ln = scols_table_new_line(tb, NULL);
 		r = ln ? table_set(ln, P_KEY, "%s", t.key) : -ENOMEM;
 		if (r == 0)
-			r = table_set(ln, P_PATH, "%s", own_path(c, &t));
+			r = table_set(ln, P_PATH, "%s", file_own_path(c, &t));
 		if (r == 0)
 			r = table_set(ln, P_ACTION, "%s", dry ? "would remove" :
 				      e < 0 ? "failed" : "removed");

@@ -4,10 +4,12 @@
 
 #include <libsmartcols.h>
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "daemonstate.h"
 #include "map.h"
+#include "resolvcheck.h"
 #include "settings.h"
 #include "util.h"
 
@@ -53,7 +55,7 @@ struct cmd {
 	const char *help;		/* one line */
 };
 
-/* netnsctl.c */
+/* ctl.c: the context, gathered lazily */
 int ctl_settings(struct ctl *c, bool need_backing);
 int ctl_map(struct ctl *c);
 int ctl_nsref(struct ctl *c, int argc, char **argv, struct nsref *ret);
@@ -94,12 +96,15 @@ int cmd_status(struct ctl *c, int argc, char **argv);
 int cmd_resolvconf(struct ctl *c, int argc, char **argv);
 int cmd_nsswitch(struct ctl *c, int argc, char **argv);
 
-/* ns.c */
+/* The key of namespace INO as the daemon makes it (rcfs_names_key()).
+ * Returns 0 or -errno. */
 int ctl_ns_key(struct ctl *c, ino_t ino, char *buf, size_t len);
+
+/* ns.c */
 int print_value(struct ctl *c, const char *table, const char *column,
 		int json_type, const char *value);
 
-/* file.c: what a target sees (the library's rule, rcfs_map_see) */
+/* ctl.c: what a target sees (the library's rule, rcfs_map_see) */
 /* FILE_STALE: its key's file was written for an earlier namespace with
  * the same inode (identity.h); it sees the default, or nothing */
 enum file_state { FILE_OWN, FILE_DEFAULT, FILE_NONE, FILE_HOST, FILE_STALE };
@@ -113,5 +118,36 @@ int ctl_see(struct ctl *c, const struct rcfs_target *t, const char *nspath,
 int target_content(struct ctl *c, const struct rcfs_target *t,
 		   const char *nspath, struct rcfs_sight *ret,
 		   char **ret_text, size_t *ret_len);
+
+/* file.c: reading, checking and saving a namespace's own file, for set,
+ * edit and rm */
+struct current {
+	bool exists;
+	struct stat st;
+	char *text;		/* the own file, or the default, or "" */
+	size_t len;
+};
+/* T's own file, for messages ("" when too long to say). */
+const char *file_own_path(const struct ctl *c, const struct rcfs_target *t);
+/* The namespace the arguments name and its target; the host's is
+ * refused (its file belongs to its DNS manager).  0 or an exit status. */
+int file_target(struct ctl *c, int argc, char **argv, struct nsref *ns,
+		struct rcfs_target *t);
+/* What T sees now, as the starting point of a change.  0 or -errno. */
+int file_load(struct ctl *c, const struct rcfs_target *t, const char *nspath,
+	      struct current *cur);
+void file_free(struct current *cur);
+/* Each of P's problems as "NAME:LINE: message" on stderr. */
+void file_print_problems(const char *name, const struct rcfs_problems *p);
+/* Whether T's file changed since CUR was loaded. */
+bool file_changed(struct ctl *c, const struct rcfs_target *t,
+		  const char *nspath, const struct current *cur);
+/* Save TEXT as NS's file by an atomic replace.  0 or an exit status,
+ * said. */
+int file_save(struct ctl *c, const struct rcfs_target *t,
+	      const struct nsref *ns, const struct current *cur,
+	      const char *text, size_t len);
+/* visudo's question on stderr.  Returns 'e', 'x' or 'Q'. */
+int file_ask(void);
 
 #endif

@@ -175,21 +175,6 @@ int print_value(struct ctl *c, const char *table, const char *column,
 	return table_print(tb);
 }
 
-/* The key of namespace INO as the daemon makes it (rcfs_names_key()).
- * Returns 0 or -errno. */
-int ctl_ns_key(struct ctl *c, ino_t ino, char *buf, size_t len)
-{
-	struct rcfs_names *n;
-	int r;
-
-	r = rcfs_names_new(c->settings.netns_dir, &n);
-	if (r < 0)
-		return r;
-	r = rcfs_names_key(n, ino, buf, len);
-	rcfs_names_free(n);
-	return r < 0 ? r : 0;
-}
-
 int cmd_identify(struct ctl *c, int argc, char **argv)
 {
 	char path[PATH_MAX], key[RCFS_KEY_MAX];
@@ -202,9 +187,10 @@ int cmd_identify(struct ctl *c, int argc, char **argv)
 	r = ctl_settings(c, false);
 	if (r)
 		return r;
-	snprintf(path, sizeof(path), "%s/%s/ns/net", c->settings.procfs,
-		 argv[0]);
-	r = rcfs_netns_of_path(path, &ino);
+	r = rcfs_netns_link_path(path, sizeof(path), c->settings.procfs,
+				 argv[0]);
+	if (r == 0)
+		r = rcfs_netns_of_path(path, &ino);
 	if (r == -ENOENT)
 		return rcfs_failx(1, "Cannot find process %s", argv[0]);
 	if (r < 0)
