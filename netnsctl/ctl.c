@@ -18,6 +18,7 @@
 #include "backing.h"
 #include "identity.h"
 #include "netnsctl.h"
+#include "nl.h"
 #include "nsenum.h"
 #include "paths.h"
 
@@ -318,4 +319,40 @@ int target_content(struct ctl *c, const struct rcfs_target *t,
 		r = *ret_text ? 0 : -ENOMEM;
 	}
 	return r;
+}
+
+/* The NSID our namespace gave the namespace at PATH, as text ("" for
+ * none: most namespaces never get one). */
+void ctl_nsid(const char *path, char *buf, size_t len)
+{
+	int fd, nsid = -1;
+
+	buf[0] = '\0';
+	if (!path)
+		return;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (rcfs_nl_nsid(fd, &nsid) == 0 && nsid >= 0)
+		snprintf(buf, len, "%d", nsid);
+	close(fd);
+}
+
+/* What the namespace sees, parsed; FILE state as text. */
+int ctl_seen(struct ctl *c, ino_t ino, const char *nspath,
+	     struct rcfs_target *t, struct rcfs_sight *s,
+	     struct rcfs_resolv *rv, char **text)
+{
+	size_t len;
+	int r;
+
+	memset(rv, 0, sizeof(*rv));
+	*text = NULL;
+	r = rcfs_map_ino(c->map, ino, t);
+	if (r < 0)
+		return r;
+	r = target_content(c, t, nspath, s, text, &len);
+	if (r < 0)
+		return r;
+	return rcfs_resolv_parse(*text, rv);
 }

@@ -10,6 +10,7 @@
 #include "daemonstate.h"
 #include "map.h"
 #include "resolvcheck.h"
+#include "resolvconf.h"
 #include "settings.h"
 #include "util.h"
 
@@ -118,6 +119,14 @@ int ctl_see(struct ctl *c, const struct rcfs_target *t, const char *nspath,
 int target_content(struct ctl *c, const struct rcfs_target *t,
 		   const char *nspath, struct rcfs_sight *ret,
 		   char **ret_text, size_t *ret_len);
+/* The same for the namespace of inode INO (at NSPATH, or NULL), its
+ * target and its content parsed: for list and show. */
+int ctl_seen(struct ctl *c, ino_t ino, const char *nspath,
+	     struct rcfs_target *t, struct rcfs_sight *s,
+	     struct rcfs_resolv *rv, char **text);
+/* The NSID our namespace gave the namespace at PATH, as text ("" for
+ * none: most namespaces never get one). */
+void ctl_nsid(const char *path, char *buf, size_t len);
 
 /* file.c: reading, checking and saving a namespace's own file, for set,
  * edit and rm */
