@@ -169,15 +169,9 @@ int cmd_edit(struct ctl *c, int argc, char **argv)
 	size_t len = 0;
 	int r;
 
-	r = file_target(c, argc, argv, &ns, &t);
+	r = file_open(c, argc, argv, &ns, &t, &cur);
 	if (r)
 		return r;
-	r = file_load(c, &t, ns.path, &cur);
-	if (r < 0) {
-		r = rcfs_failx(1, "Cannot read the file of network namespace \"%s\": %s",
-			 ns.label, strerror(-r));
-		goto out;
-	}
 	r = tmp_create(&tmp, c);
 	if (r < 0) {
 		r = rcfs_failx(1, "Cannot create a temporary file: %s", strerror(-r));

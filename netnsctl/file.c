@@ -34,8 +34,8 @@ const char *file_own_path(const struct ctl *c, const struct rcfs_target *t)
 
 /* NS's target, refusing the host's own file: it belongs to the host's
  * DNS manager, not to resolvconffs. */
-int file_target(struct ctl *c, int argc, char **argv, struct nsref *ns,
-		struct rcfs_target *t)
+static int file_target(struct ctl *c, int argc, char **argv,
+		       struct nsref *ns, struct rcfs_target *t)
 {
 	int r = ctl_nsref(c, argc, argv, ns);
 
@@ -98,8 +98,9 @@ int cmd_path(struct ctl *c, int argc, char **argv)
 
 /* ---- reading, checking, saving --------------------------------------- */
 
-int file_load(struct ctl *c, const struct rcfs_target *t, const char *nspath,
-	      struct current *cur)
+/* What T sees now, as the starting point of a change.  0 or -errno. */
+static int file_load(struct ctl *c, const struct rcfs_target *t,
+		     const char *nspath, struct current *cur)
 {
 	struct rcfs_sight s;
 	int r;
@@ -110,6 +111,23 @@ int file_load(struct ctl *c, const struct rcfs_target *t, const char *nspath,
 	if (r == 0 && s.kind == RCFS_SEES_OWN) {
 		cur->exists = true;
 		cur->st = s.st;
+	}
+	return r;
+}
+
+int file_open(struct ctl *c, int argc, char **argv, struct nsref *ns,
+	      struct rcfs_target *t, struct current *cur)
+{
+	int r = file_target(c, argc, argv, ns, t);
+
+	if (r)
+		return r;
+	r = file_load(c, t, ns->path, cur);
+	if (r < 0) {
+		r = rcfs_failx(1, "Cannot read the file of network namespace \"%s\": %s",
+			       ns->label, strerror(-r));
+		file_free(cur);
+		nsref_free(ns);
 	}
 	return r;
 }
@@ -292,15 +310,9 @@ int cmd_set(struct ctl *c, int argc, char **argv)
 					   argv[i]);
 		n[k]++;
 	}
-	r = file_target(c, nsargs, argv, &ns, &t);
+	r = file_open(c, nsargs, argv, &ns, &t, &cur);
 	if (r)
 		return r;
-	r = file_load(c, &t, ns.path, &cur);
-	if (r < 0) {
-		r = rcfs_failx(1, "Cannot read the file of network namespace \"%s\": %s",
-			 ns.label, strerror(-r));
-		goto out;
-	}
 	text = set_build(cur.text, set, words, n);
 	if (!text) {
 		r = rcfs_failx(1, "%s", strerror(ENOMEM));

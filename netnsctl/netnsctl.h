@@ -138,14 +138,12 @@ struct current {
 };
 /* T's own file, for messages ("" when too long to say). */
 const char *file_own_path(const struct ctl *c, const struct rcfs_target *t);
-/* The namespace the arguments name and its target; the host's is
- * refused (its file belongs to its DNS manager).  0 or an exit status. */
-int file_target(struct ctl *c, int argc, char **argv, struct nsref *ns,
-		struct rcfs_target *t);
-/* What T sees now, as the starting point of a change.  0 or -errno. */
-int file_load(struct ctl *c, const struct rcfs_target *t, const char *nspath,
-	      struct current *cur);
 void file_free(struct current *cur);
+/* The namespace the arguments name, its target and what it sees now, as
+ * the starting point of a change; the host's own file is refused (it
+ * belongs to its DNS manager).  0, or an exit status, said. */
+int file_open(struct ctl *c, int argc, char **argv, struct nsref *ns,
+	      struct rcfs_target *t, struct current *cur);
 /* Each of P's problems as "NAME:LINE: message" on stderr. */
 void file_print_problems(const char *name, const struct rcfs_problems *p);
 /* Whether T's file changed since CUR was loaded. */
