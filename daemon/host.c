@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,12 +13,65 @@
 #include "host.h"
 #include "paths.h"
 
-void rcfs_host_file_init(struct rcfs_host_file *h, int fd)
+/*
+ * A descriptor of our own for the record lock: reopened through procfs,
+ * so it is a new open file description (FD itself is shared with the
+ * keeper and every server, and OFD locks of one description never
+ * conflict).  -1 where it cannot be had: the lock is then this
+ * process's only.
+ */
+static int lockfd_open(int fd, int procfd)
+{
+	char rel[32];
+	int acc = fcntl(fd, F_GETFL);
+
+	if (acc < 0 || procfd < 0)
+		return -1;
+	snprintf(rel, sizeof(rel), "self/fd/%d", fd);
+	return openat(procfd, rel, ((acc & O_ACCMODE) == O_RDWR ? O_RDWR :
+				     O_RDONLY) | O_CLOEXEC | O_NOCTTY);
+}
+
+/* Set the record lock over the whole file to TYPE; waits for it. */
+static void record_lock(int lockfd, short type)
+{
+	struct flock fl = { .l_type = type, .l_whence = SEEK_SET };
+
+	if (lockfd < 0)
+		return;
+	while (fcntl(lockfd, F_OFD_SETLKW, &fl) < 0 && errno == EINTR)
+		;
+	/* any other failure leaves the lock this process's only */
+}
+
+/* A reader comes: the first takes the record lock for reading. */
+static void shared_enter(struct rcfs_host_file *h)
+{
+	pthread_rwlock_rdlock(&h->lock);
+	pthread_mutex_lock(&h->share_lock);
+	if (h->sharers++ == 0)
+		record_lock(h->lockfd, F_RDLCK);
+	pthread_mutex_unlock(&h->share_lock);
+}
+
+/* A reader goes: the last drops the record lock. */
+static void shared_leave(struct rcfs_host_file *h)
+{
+	pthread_mutex_lock(&h->share_lock);
+	if (--h->sharers == 0)
+		record_lock(h->lockfd, F_UNLCK);
+	pthread_mutex_unlock(&h->share_lock);
+	pthread_rwlock_unlock(&h->lock);
+}
+
+void rcfs_host_file_init(struct rcfs_host_file *h, int fd, int procfd)
 {
 	memset(h, 0, sizeof(*h));
 	h->open = true;
 	h->fd = fd;
+	h->lockfd = lockfd_open(fd, procfd);
 	pthread_rwlock_init(&h->lock, NULL);
+	pthread_mutex_init(&h->share_lock, NULL);
 	pthread_mutex_init(&h->snap_lock, NULL);
 }
 
@@ -30,8 +84,12 @@ void rcfs_host_file_close(struct rcfs_host_file *h)
 	h->snap = NULL;
 	if (h->fd >= 0)
 		close(h->fd);
+	if (h->lockfd >= 0)
+		close(h->lockfd);
 	h->fd = -1;
+	h->lockfd = -1;
 	pthread_rwlock_destroy(&h->lock);
+	pthread_mutex_destroy(&h->share_lock);
 	pthread_mutex_destroy(&h->snap_lock);
 }
 
@@ -39,9 +97,9 @@ int rcfs_host_file_stat(struct rcfs_host_file *h, struct stat *ret)
 {
 	int r;
 
-	pthread_rwlock_rdlock(&h->lock);
+	shared_enter(h);
 	r = fstat(h->fd, ret) < 0 ? -errno : 0;
-	pthread_rwlock_unlock(&h->lock);
+	shared_leave(h);
 	return r;
 }
 
@@ -59,7 +117,7 @@ static int snap_read(struct rcfs_host_file *h, uint64_t gen,
 	size_t len;
 	int r;
 
-	pthread_rwlock_rdlock(&h->lock);
+	shared_enter(h);
 	r = rcfs_read_fd(h->fd, &buf, &len);
 	if (r == 0) {
 		s = malloc(sizeof(*s) + len);
@@ -80,7 +138,7 @@ static int snap_read(struct rcfs_host_file *h, uint64_t gen,
 		}
 		free(buf);
 	}
-	pthread_rwlock_unlock(&h->lock);
+	shared_leave(h);
 	return r;
 }
 
@@ -142,6 +200,7 @@ int rcfs_host_file_commit(struct rcfs_host_file *h, int src)
 	if (r < 0)
 		return r;
 	pthread_rwlock_wrlock(&h->lock);
+	record_lock(h->lockfd, F_WRLCK);
 	if (fstat(h->fd, &st) < 0) {
 		r = -errno;
 		goto out;
@@ -176,6 +235,7 @@ out:
 	old = h->snap;
 	h->snap = NULL;
 	pthread_mutex_unlock(&h->snap_lock);
+	record_lock(h->lockfd, F_UNLCK);
 	pthread_rwlock_unlock(&h->lock);
 	rcfs_snap_unref(old);
 	free(buf);

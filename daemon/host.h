@@ -16,6 +16,13 @@
  * change it in place; to keep that all-or-nothing for the host's
  * readers, they read a snapshot of its last complete content, and a
  * commit rewrites it whole under a lock that snapshots and stat() take.
+ *
+ * While a server retires (SIGUSR2), two processes serve the same file,
+ * so the lock is also a record lock on the file itself (an OFD lock on
+ * a descriptor of this process's own): a commit holds it for writing,
+ * and this process's readers, as long as any of them reads, for reading.
+ * OFD locks of one descriptor merge, so the readers of one process share
+ * one; the first one in takes it, the last one out drops it.
  */
 
 /* One complete content, shared by the readers that opened it. */
@@ -31,12 +38,18 @@ struct rcfs_host_file {
 	bool open;
 	int fd;
 	pthread_rwlock_t lock;	/* commits write; snapshots, stat read */
+	int lockfd;		/* this process's own, for the record lock */
+	pthread_mutex_t share_lock;
+	unsigned int sharers;	/* readers under the record lock */
 	pthread_mutex_t snap_lock;
 	struct rcfs_snap *snap;	/* the newest, or NULL */
 };
 
-/* Take FD (opened read-write, or read-only where it cannot be). */
-void rcfs_host_file_init(struct rcfs_host_file *h, int fd);
+/*
+ * Take FD (opened read-write, or read-only where it cannot be); PROCFD,
+ * our procfs, opens the descriptor the record lock is taken on.
+ */
+void rcfs_host_file_init(struct rcfs_host_file *h, int fd, int procfd);
 /* Drop the snapshot and close the descriptor; accepts a zeroed H. */
 void rcfs_host_file_close(struct rcfs_host_file *h);
 

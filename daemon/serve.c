@@ -274,7 +274,8 @@ static int prepare(struct rcfs_daemon *d, const struct serve_opts *o)
 	if (r < 0)
 		return r;
 	if (d->host_kind == RCFS_HOST_ORIGINAL) {
-		rcfs_host_file_init(&d->host, d->host_fd);
+		rcfs_host_file_init(&d->host, d->host_fd,
+				    rcfs_map_procfd(d->map));
 	}
 	d->mnt_id = mount_id(o->dev);
 	if (rcfs_tids_new(RCFS_TIDS_SLOTS, &d->tids) < 0)

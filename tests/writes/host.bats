@@ -99,3 +99,51 @@ host_two_step() {
 	run cat "$MP"
 	assert_output 'nameserver 192.0.2.77'
 }
+
+# While a server retires (SIGUSR2) another serves the same file, and either
+# may be the one committing.  What they share is a record lock on the file:
+# here another process holds it for writing with the file half rewritten,
+# as a committing server would, and no host read may see that half.
+@test "a host file rewritten in place under a write lock by another process is never read half done" {
+	local stop=$RCFS_TMP/stop out
+	mkfifo "$RCFS_TMP/go"
+	"$RCFS_STRESS_BIN" gen host 0 > "$MP"
+	# opened before the mount, as the servers' descriptor was
+	python3 - "$MP" "$RCFS_TMP" "$RCFS_STRESS_BIN" <<-'PY' &
+	import fcntl, os, subprocess, sys, time
+	path, tmp, stress = sys.argv[1:4]
+	fd = os.open(path, os.O_RDWR)
+	open(tmp + "/opened", "w").close()
+	open(tmp + "/go").read()
+	new = subprocess.check_output([stress, "gen", "host", "1"])
+	half = len(new) // 2
+	fcntl.lockf(fd, fcntl.LOCK_EX)
+	os.ftruncate(fd, 0)
+	os.pwrite(fd, new[:half], 0)
+	open(tmp + "/held", "w").close()
+	time.sleep(1.5)
+	os.pwrite(fd, new[half:], half)
+	fcntl.lockf(fd, fcntl.LOCK_UN)
+	PY
+	local writer=$!
+	rcfs_track_pid "$writer"
+	wait_for_file "$RCFS_TMP/opened"
+	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
+	echo go > "$RCFS_TMP/go"
+	wait_for_file "$RCFS_TMP/held"
+	"$RCFS_STRESS_BIN" read -t 2 -n 0 -p -s "$stop" "$MP" \
+		/proc/self/ns/net:host > "$RCFS_TMP/readers.out" 2>&1 &
+	local readers=$!
+	rcfs_track_pid "$readers"
+	wait "$writer"
+	touch "$stop"
+	wait "$readers" || true
+	out=$(cat "$RCFS_TMP/readers.out")
+	rcfs_figure "host reads while another process held the file: $out"
+	[[ $out == *" partial=0"* && $out == *" empty=0"* ]] ||
+		fail "a host read saw the file half done: $out"
+	[[ $out =~ \ ok=[1-9] ]] || fail "no host read went through: $out"
+	assert_equal "$("$RCFS_STRESS_BIN" check host "$MP")" ok
+	run head -n 1 "$MP"
+	assert_output '# rcfs-stress host gen=1'
+}
