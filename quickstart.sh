@@ -103,6 +103,9 @@ exec unshare --mount --propagation private -- bash -euo pipefail -c '
 	      ip netns delete red 2>/dev/null; ip netns delete blue 2>/dev/null; \
 	      rm -rf $demo" EXIT
 	mount -t tmpfs demo-run /run
+	# no service manager waits on this daemon: a NOTIFY_SOCKET inherited
+	# (as in a container) leads into the /run just hidden
+	unset NOTIFY_SOCKET
 	mkdir -p /run/netns "$demo/backing"
 	echo "nameserver 192.0.2.1   # default: namespaces without a file" \
 		> "$demo/default.conf"

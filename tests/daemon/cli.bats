@@ -134,7 +134,7 @@ assert_nothing_mounted() {
 	install -m 0755 "$RESOLVCONFFS" "$RCFS_TMP/resolvconffs"
 	# a /dev/fuse anyone may open (as on most distributions), in a mount
 	# namespace of its own: what refuses is mount(2) itself
-	mknod -m 0666 "$RCFS_TMP/fuse" c 10 229
+	rcfs_fuse_node
 	run --separate-stderr unshare -m sh -c '
 		mount --bind "$1" /dev/fuse || exit 99
 		shift
@@ -142,7 +142,7 @@ assert_nothing_mounted() {
 			timeout 10 "$@"
 		rc=$?
 		grep " - fuse\.resolvconffs " /proc/self/mountinfo >&2
-		exit $rc' - "$RCFS_TMP/fuse" "$RCFS_TMP/resolvconffs" "$BACKING" "$MP"
+		exit $rc' - "$RCFS_FUSE_NODE" "$RCFS_TMP/resolvconffs" "$BACKING" "$MP"
 	printf 'stderr: %s\n' "${stderr_lines[@]}"
 	assert_equal "$status" 1
 	assert_equal "${#stderr_lines[@]}" 1

@@ -15,18 +15,22 @@ local_setup() {
 	printf 'nameserver 10.72.0.1\n' > "$BACKING/$OTHER.conf"
 }
 
-# tap_expected: this build has the tap and this kernel can run it (we
-# are root in the first user namespace)
+# tap_expected: this build has the tap and this kernel can run it here:
+# root in the first user namespace, in the first pid namespace (its inode
+# number is fixed, PROC_PID_INIT_INO), and bpf(2) not refused (a
+# container's seccomp filter may refuse it: systemd-nspawn's does)
 tap_expected() {
 	grep -q '^#define HAVE_BPF 1' "$RCFS_BUILD/config.h" &&
 		[ -r /sys/kernel/btf/vmlinux ] &&
 		grep -qs btf_trace_fuse_request_send /sys/kernel/btf/vmlinux \
-			/sys/kernel/btf/fuse
+			/sys/kernel/btf/fuse &&
+		[ "$(stat -L -c %i /proc/self/ns/pid)" = 4026531836 ] &&
+		bpftool prog list >/dev/null 2>&1
 }
 
 skip_without_tap() {
 	tap_expected ||
-		skip "no BPF tap here: built without it, or a kernel without BTF or the fuse_request_send tracepoint "
+		skip "no BPF tap here: built without it, a kernel without BTF or the fuse_request_send tracepoint, or a container (not the first pid namespace, or bpf(2) refused)"
 }
 
 # count_readlinkats N [DAEMON ARGS...]: start the daemon with ARGS, make

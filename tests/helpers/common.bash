@@ -94,6 +94,21 @@ rcfs_anon_ns() {
 	echo "$pid"
 }
 
+# rcfs_fuse_node: make RCFS_FUSE_NODE a /dev/fuse node anyone may open
+# (as on a stock Debian, 0666), for a test to bind-mount over /dev/fuse.
+# On a small tmpfs of the test's own: the test's directory may sit on a
+# file system mounted nodev (a container's /tmp), where no device opens.
+rcfs_fuse_node() {
+	local dir=$RCFS_TMP/dev
+	mkdir -p "$dir" || return 1
+	if ! mountpoint -q "$dir"; then
+		mount -t tmpfs -o mode=0755,size=16k rcfs-dev "$dir" || return 1
+		rcfs_track_mount "$dir"
+	fi
+	[ -c "$dir/fuse" ] || mknod -m 0666 "$dir/fuse" c 10 229 || return 1
+	RCFS_FUSE_NODE=$dir/fuse
+}
+
 # rcfs_track_pid PID: end it at teardown
 rcfs_track_pid() {
 	RCFS_PIDS+=("$1")

@@ -55,7 +55,7 @@ RCFS_USERMOUNT=$RCFS_BUILD/tests/helpers/rcfs-usermount
 # alone; undone at teardown
 rcfs_user_fuse() {
 	[ "$(stat -c %a /dev/fuse)" = 666 ] && return 0
-	mknod -m 0666 "$RCFS_TMP/fuse" c 10 229 || return 1
-	mount --bind "$RCFS_TMP/fuse" /dev/fuse || return 1
+	rcfs_fuse_node || return 1
+	mount --bind "$RCFS_FUSE_NODE" /dev/fuse || return 1
 	rcfs_track_mount /dev/fuse
 }
