@@ -60,6 +60,10 @@ rcfs_end_started() {
 	done
 	for ((i = ${#RCFS_MOUNTS[@]} - 1; i >= 0; i--)); do
 		m=${RCFS_MOUNTS[i]}
+		if [[ $m == once:* ]]; then
+			umount -l "${m#once:}" 2>/dev/null
+			continue
+		fi
 		while mountpoint -q "$m" 2>/dev/null || rcfs_is_mounted "$m"; do
 			umount -l "$m" 2>/dev/null || break
 		done
@@ -117,6 +121,13 @@ rcfs_track_pid() {
 # rcfs_track_mount PATH: unmount it at teardown
 rcfs_track_mount() {
 	RCFS_MOUNTS+=("$1")
+}
+
+# rcfs_track_mount_once PATH: at teardown, take off the one mount the
+# test put on PATH, and only that: PATH had a mount of its own before
+# (a container's /dev/fuse is a bind mount of the host's)
+rcfs_track_mount_once() {
+	RCFS_MOUNTS+=("once:$1")
 }
 
 # rcfs_is_mounted PATH: a resolvconffs mount sits on PATH

@@ -57,5 +57,5 @@ rcfs_user_fuse() {
 	[ "$(stat -c %a /dev/fuse)" = 666 ] && return 0
 	rcfs_fuse_node || return 1
 	mount --bind "$RCFS_FUSE_NODE" /dev/fuse || return 1
-	rcfs_track_mount /dev/fuse
+	rcfs_track_mount_once /dev/fuse
 }
