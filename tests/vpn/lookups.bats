@@ -48,9 +48,10 @@ nscd_start() {
 	"$ROOT/usr/sbin/nscd" -F -f /etc/nscd.conf >/dev/null 2>&1 3>&- &
 	rcfs_track_pid $!
 	vpn_wait_file /run/nscd/socket
-	# it answers once it listens
+	# it answers once it listens (asked for its statistics: a lookup
+	# would depend on what /etc/hosts holds, and a minimal root has none)
 	local deadline=$((SECONDS + 10))
-	until getent hosts localhost >/dev/null; do
+	until "$ROOT/usr/sbin/nscd" -g >/dev/null 2>&1; do
 		[ $SECONDS -lt $deadline ] || return 1
 		sleep 0.05
 	done
