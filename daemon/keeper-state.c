@@ -23,19 +23,34 @@
 
 static bool to_syslog;
 
+/*
+ * One write(2) a line: the serving process logs to the same stderr, and
+ * pieces written apart interleave with its lines.
+ */
 void keeper_log(int prio, const char *fmt, ...)
 {
+	static const char prefix[] = "resolvconffs: ";
+	char line[1024];
+	size_t n = sizeof(prefix) - 1;
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
 	if (to_syslog) {
 		vsyslog(prio, fmt, ap);
-	} else {
-		fputs("resolvconffs: ", stderr);
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
+		va_end(ap);
+		return;
 	}
+	memcpy(line, prefix, n);
+	r = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
 	va_end(ap);
+	if (r < 0)
+		return;
+	n += (size_t)r < sizeof(line) - n - 1 ? (size_t)r : sizeof(line) - n - 2;
+	line[n++] = '\n';
+	if (write(STDERR_FILENO, line, n) < 0) {
+		/* nowhere else to say it */
+	}
 }
 
 /* --NAME=VALUE: VALUE, or NULL. */
