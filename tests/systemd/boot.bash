@@ -65,6 +65,17 @@ boot_build_root() {
 		ln -s "$helperdir/mount.fuse.resolvconffs" "$root/usr/sbin/" ||
 			return 1
 	fi
+	# and the man pages where man(1) looks (the unit's Documentation=,
+	# which systemd-analyze verify checks)
+	local mandir m
+	mandir=$(rcfs_make_var mandir)
+	if [ "$mandir" != /usr/share/man ]; then
+		mkdir -p "$root/usr/share/man/man8" || return 1
+		for m in resolvconffs netnsctl mount.resolvconffs; do
+			ln -s "$mandir/man8/$m.8" "$root/usr/share/man/man8/" ||
+				return 1
+		done
+	fi
 	# what systemctl is-enabled says of a unit installed, not enabled
 	BOOT_UNIT_IDLE=disabled
 	case $unitdir in

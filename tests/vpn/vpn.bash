@@ -48,6 +48,9 @@ vpn_openresolv() {
 	vpn_writable /usr/sbin || return 1
 	cp "$root/sbin/resolvconf" /usr/sbin/resolvconf || return 1
 	if [ "$VPN_SBIN" != /usr/sbin ]; then
+		# a build for another prefix (make distcheck's) runs its
+		# tests before anything is installed there
+		mkdir -p "$VPN_SBIN" || return 1
 		vpn_writable "$VPN_SBIN" || return 1
 	fi
 	ln -sf "$NETNSCTL" "$VPN_SBIN/netnsctl" || return 1
