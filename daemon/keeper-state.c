@@ -29,11 +29,9 @@ static bool to_syslog;
  */
 void keeper_log(int prio, const char *fmt, ...)
 {
-	static const char prefix[] = "resolvconffs: ";
-	char line[1024];
-	size_t n = sizeof(prefix) - 1;
+	char msg[1000], line[sizeof(msg) + 16];
 	va_list ap;
-	int r;
+	int n;
 
 	va_start(ap, fmt);
 	if (to_syslog) {
@@ -41,14 +39,10 @@ void keeper_log(int prio, const char *fmt, ...)
 		va_end(ap);
 		return;
 	}
-	memcpy(line, prefix, n);
-	r = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (r < 0)
-		return;
-	n += (size_t)r < sizeof(line) - n - 1 ? (size_t)r : sizeof(line) - n - 2;
-	line[n++] = '\n';
-	if (write(STDERR_FILENO, line, n) < 0) {
+	n = snprintf(line, sizeof(line), "resolvconffs: %s\n", msg);
+	if (write(STDERR_FILENO, line, (size_t)n) < 0) {
 		/* nowhere else to say it */
 	}
 }
