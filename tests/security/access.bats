@@ -7,6 +7,7 @@
 
 load ../helpers/common
 load ../helpers/security
+load ../helpers/writes
 
 local_setup() {
 	rcfs_fixture
@@ -147,4 +148,28 @@ refused_only() {
 	assert_equal "$(fileinfo "$BACKING/$NS2.conf")" "$ns2_before"
 	refused_only host
 	refused_only ns2
+}
+
+# The host's file is committed under a record lock on the file beneath the
+# mount (tests/writes/host.bats).  A user's lock on the mount is the
+# kernel's, on the FUSE inode: it never reaches that file, so it cannot
+# hold back the host's writers or readers.
+@test "a user's write lock on the mount from its own namespace holds back no host write or read" {
+	rcfs_start_daemon -d "$DEFAULT" "$BACKING" "$MP"
+	mkdir -m 0777 "$RCFS_TMP/user"
+	# the system's python3 (a PATH under /root may not be the user's to run)
+	ns_user "$NS1" "$RCFS_USER" /usr/bin/python3 -c '
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX)
+open(sys.argv[2], "w").close()
+time.sleep(30)' "$MP" "$RCFS_TMP/user/locked" 3>&- &
+	local holder=$!
+	rcfs_track_pid "$holder"
+	wait_for_file "$RCFS_TMP/user/locked"
+	run timeout 10 sh -c 'echo "nameserver 192.0.2.44" > "$1"' - "$MP"
+	assert_success
+	run timeout 10 cat "$MP"
+	assert_output 'nameserver 192.0.2.44'
+	kill -0 "$holder"
 }
